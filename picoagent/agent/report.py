@@ -1,0 +1,74 @@
+"""Run reports: one JSON line per step (``run.jsonl``) and annotated screenshots.
+
+Each record is written with a single ``write`` of a complete line and flushed,
+so a run that is killed leaves whole lines only.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..errors import UsageError
+
+REPORT_FILE = "run.jsonl"
+
+
+class Report:
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        if self.folder.exists():
+            if not self.folder.is_dir():
+                raise UsageError(f"--report {self.folder}: exists and is not a folder")
+            entries = [p.name for p in self.folder.iterdir()]
+            if entries and REPORT_FILE not in entries:
+                raise UsageError(f"--report {self.folder}: folder is not empty and holds no "
+                                 f"{REPORT_FILE}; refusing to write into it (pick a new "
+                                 "folder)")
+            for old in self.folder.glob("step-*.png"):
+                old.unlink()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.folder / REPORT_FILE, "w", encoding="utf-8")
+            self._fh.write("")
+            self._fh.flush()
+        except OSError as e:
+            raise UsageError(f"--report {self.folder}: cannot write there: "
+                             f"{e.strerror or e}") from None
+
+    def write(self, record: dict) -> None:
+        line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+        self._fh.write(line)
+        self._fh.flush()
+
+    def image_path(self, name: str) -> Path:
+        return self.folder / name
+
+    def close(self) -> None:
+        if not self._fh.closed:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+
+
+def annotate(image: np.ndarray, boxes: list[tuple], point: tuple | None = None,
+             labels: list[str] | None = None, color=(255, 0, 0)) -> np.ndarray:
+    """A copy of ``image`` (RGB) with boxes, optional labels and a cross at ``point``."""
+    out = image.copy()
+    for i, b in enumerate(boxes):
+        x, y, w, h = (int(v) for v in b)
+        cv2.rectangle(out, (x, y), (x + w, y + h), color if i == 0 else (255, 160, 0), 2)
+        if labels and i < len(labels):
+            cv2.putText(out, labels[i], (x, max(10, y - 3)), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
+                        (0, 0, 255), 1, cv2.LINE_AA)
+    if point is not None:
+        px, py = int(point[0]), int(point[1])
+        cv2.drawMarker(out, (px, py), (255, 0, 255), cv2.MARKER_CROSS, 18, 2)
+    return out
+
+
+def save_png(path: Path, image: np.ndarray) -> None:
+    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))

@@ -1,0 +1,673 @@
+"""The agent loop: observe -> perceive -> locate -> act -> settle -> verify.
+
+The runner is handed every device (screen, input, vision); it builds none.  It
+is the single place where step-level exceptions become report entries.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .. import defaults
+from ..devices.input import Input
+from ..devices.screen import Screen
+from ..errors import (ActionFailed, AssertionFailed, BudgetExceeded, DisplayLost,
+                      EnvironmentProblem, PicoAgentError, RunInterrupted, StepFailure,
+                      TargetNotFound)
+from ..task.interpolate import InterpolationError, interpolate
+from ..task.model import (Check, Condition, Drag, If, Include, Launch, Locator, Read,
+                          Repeat, Retry, Scroll, Step, Task, TypeText, WaitStable)
+from ..vision.frame import Frame, Match, clip_box, frame_to_screen, screen_region_to_frame
+from ..vision.vision import Vision
+from .report import Report, annotate, save_png
+
+ACTING = {"click", "double_click", "right_click", "move", "drag", "scroll", "type", "press"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepResult:
+    """What one executed step did.  ``status``: passed, failed, warning, skipped."""
+
+    index: int
+    kind: str
+    where: str
+    status: str
+    depth: int = 0
+    label: str | None = None
+    target: str | None = None
+    element: dict | None = None
+    score: float | None = None
+    point: tuple[int, int] | None = None
+    runners_up: list = field(default_factory=list)
+    action: str | None = None
+    message: str | None = None
+    ms: float = 0.0
+    timings: dict = field(default_factory=dict)
+    screenshot: str | None = None
+
+    def to_record(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if v not in (None, [], {})}
+        d["ms"] = round(self.ms, 1)
+        return d
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunResult:
+    ok: bool
+    steps: tuple[StepResult, ...]
+    failure: StepResult | None
+    duration_s: float
+    variables: dict
+    interrupted: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+class _Outcome(Exception):
+    """Internal: a block step's nested failure carried up."""
+
+
+@dataclass
+class _StepInfo:
+    target: str | None = None
+    match: Match | None = None
+    frame: Frame | None = None
+    point: tuple[int, int] | None = None
+    action: str | None = None
+    message: str | None = None
+    status: str = "passed"
+
+
+class Runner:
+    """Runs one task.  ``on_step`` is called with each StepResult as it completes."""
+
+    def __init__(self, task: Task, *, screen: Screen, input: Input, vision: Vision,
+                 report: Report | None = None, dry_run: bool = False,
+                 on_step: Callable[[StepResult], None] | None = None,
+                 variables: Mapping[str, str] | None = None,
+                 env: Mapping[str, str] | None = None,
+                 stop_event: threading.Event | None = None):
+        self.task = task
+        self.settings = task.settings
+        self.screen = screen
+        self.input = input
+        self.vision = vision
+        self.report = report
+        self.dry_run = dry_run
+        self.on_step = on_step or (lambda r: None)
+        self.vars: dict[str, str] = {**task.vars, **(variables or {})}
+        self.env = dict(os.environ if env is None else env)
+        self.stop = stop_event or threading.Event()
+        self.results: list[StepResult] = []
+        self.secrets: set[str] = set()
+        self._count = 0
+        self._procs: list[subprocess.Popen] = []
+        self._deadline = 0.0
+        self._start = 0.0
+        self._last_frame: Frame | None = None
+
+    # ---- public ----------------------------------------------------------------------
+    def run(self) -> RunResult:
+        self._start = time.monotonic()
+        self._deadline = self._start + self.settings.max_runtime
+        failure: StepResult | None = None
+        interrupted = False
+        try:
+            try:
+                self._run_block(self.task.steps, 0)
+            except _Outcome:
+                failure = next(r for r in reversed(self.results) if r.status == "failed")
+            if failure is not None and self.task.on_failure:
+                self._deadline = time.monotonic() + max(30.0, self.settings.timeout * 3)
+                self._count = 0
+                try:
+                    self._run_block(self.task.on_failure, 0, on_failure=True)
+                except _Outcome:
+                    pass
+        except KeyboardInterrupt:
+            interrupted = True
+            self.input.release_all()
+            raise RunInterrupted(2) from None
+        except RunInterrupted:
+            interrupted = True
+            self.input.release_all()
+            raise
+        finally:
+            self._finish(failure, interrupted)
+        return RunResult(ok=failure is None, steps=tuple(self.results), failure=failure,
+                         duration_s=time.monotonic() - self._start,
+                         variables=dict(self.vars))
+
+    def _finish(self, failure, interrupted) -> None:
+        for p in self._procs:
+            if p.poll() is None:
+                try:
+                    os.killpg(p.pid, 15)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        for p in self._procs:
+            try:
+                p.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(p.pid, 9)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        if self.report is not None:
+            self.report.write({"summary": True, "ok": failure is None and not interrupted,
+                               "interrupted": interrupted,
+                               "steps": len(self.results),
+                               "failed_at": failure.where if failure else None,
+                               "duration_s": round(time.monotonic() - self._start, 3)})
+            self.report.close()
+
+    # ---- blocks and steps ------------------------------------------------------------
+    def _run_block(self, steps, depth: int, on_failure: bool = False) -> None:
+        for step in steps:
+            self._run_step(step, depth)
+
+    def _run_step(self, step: Step, depth: int) -> None:
+        if self.stop.is_set():
+            raise RunInterrupted(15)
+        self._count += 1
+        idx = self._count
+        t0 = time.perf_counter()
+        info = _StepInfo()
+        err: BaseException | None = None
+        try:
+            if self._count > self.settings.max_steps:
+                raise BudgetExceeded(f"max_steps ({self.settings.max_steps}) reached")
+            if time.monotonic() > self._deadline:
+                raise BudgetExceeded(f"max_runtime ({self.settings.max_runtime:g}s) reached")
+            handler = getattr(self, "_do_" + step.kind)
+            if step.kind in ("if", "repeat", "retry", "include"):
+                self._emit(step, idx, depth, info, t0, status="started")
+            handler(step, step.args, info, depth)
+        except _Outcome:
+            raise
+        except StepFailure as e:
+            err = e
+        except InterpolationError as e:
+            err = StepFailure(str(e))
+        except (DisplayLost, RunInterrupted, KeyboardInterrupt):
+            raise
+        if err is not None:
+            status = "warning" if step.optional else "failed"
+            info.message = str(err)
+            res = self._emit(step, idx, depth, info, t0, status=status)
+            if status == "failed":
+                self._shoot(res, info)
+                raise _Outcome()
+            return
+        self._emit(step, idx, depth, info, t0, status=info.status)
+
+    def _emit(self, step: Step, idx: int, depth: int, info: _StepInfo, t0: float,
+              status: str) -> StepResult:
+        m = info.match
+        res = StepResult(
+            index=idx, kind=step.kind, where=str(step.where), status=status, depth=depth,
+            label=step.label, target=info.target,
+            element=m.element.to_dict() if m else None,
+            score=round(m.score, 3) if m else None, point=info.point,
+            runners_up=m.to_dict()["runners_up"] if m else [],
+            action=self._redact(info.action), message=self._redact(info.message),
+            ms=(time.perf_counter() - t0) * 1000, timings=dict(m.timings) if m else {})
+        if status == "started":
+            self.on_step(res)
+            return res
+        if self.report is not None and status != "failed" and step.kind in ACTING \
+                and info.frame is not None:
+            res = self._shoot(res, info, record=False)
+        self.results.append(res)
+        if self.report is not None and status != "failed":
+            self.report.write(res.to_record())
+        self.on_step(res)
+        return res
+
+    def _shoot(self, res: StepResult, info: _StepInfo, record: bool = True) -> StepResult:
+        """Annotated screenshot for a step that acted or failed (report only)."""
+        if self.report is None:
+            return res
+        name = f"step-{res.index:03d}-{res.kind}.png"
+        try:
+            frame = info.frame or self._last_frame or self.screen.grab()
+            boxes = [tuple(res.element["box"])] if res.element else []
+            pt = info.match.point if info.match else None
+            save_png(self.report.image_path(name), annotate(frame.image, boxes, pt))
+            res = replace(res, screenshot=name)
+        except (PicoAgentError, OSError):
+            pass
+        if record:
+            if self.results and self.results[-1].index == res.index:
+                self.results[-1] = res
+            self.report.write(res.to_record())
+        return res
+
+    def _redact(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        for s in self.secrets:
+            if s:
+                text = text.replace(s, "***")
+        return text
+
+    # ---- observing and waiting -------------------------------------------------------
+    def _grab(self) -> Frame:
+        frame = self.screen.grab()
+        self._last_frame = frame
+        return frame
+
+    def _region(self, frame: Frame):
+        if self.settings.region is None:
+            return None
+        return screen_region_to_frame(frame, self.settings.region)
+
+    def _timeout(self, step: Step | None, own: float | None = None) -> float:
+        if own is not None:
+            return own
+        if step is not None and step.timeout is not None:
+            return step.timeout
+        return self.settings.timeout
+
+    def _sleep(self, seconds: float) -> None:
+        end = min(time.monotonic() + seconds, self._deadline)
+        while not self.stop.is_set():
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            self.stop.wait(min(left, 0.1))
+        raise RunInterrupted(15)
+
+    def _poll(self, probe: Callable[[Frame], Any], timeout: float) -> tuple[Any, Frame, float]:
+        """Observe until ``probe(frame)`` returns a value other than None.
+
+        Observations are at least ``interval`` apart; returns (value, frame, waited_s)
+        or (None, last_frame, waited_s) at the timeout.  Never busy-waits.
+        """
+        start = time.monotonic()
+        end = min(start + timeout, self._deadline)
+        while True:
+            t = time.monotonic()
+            frame = self._grab()
+            value = probe(frame)
+            if value is not None:
+                return value, frame, time.monotonic() - start
+            if time.monotonic() >= end or self.dry_run:
+                return None, frame, time.monotonic() - start
+            self._sleep(max(0.0, min(self.settings.interval - (time.monotonic() - t),
+                                     end - time.monotonic())))
+
+    def _bind(self, loc: Locator) -> Locator:
+        """The locator with ${vars} substituted in its strings (relations too)."""
+        kw: dict[str, Any] = {}
+        for f in ("text", "regex"):
+            v = getattr(loc, f)
+            if v is not None and "${" in v:
+                kw[f] = interpolate(v, self.vars, self.env)
+        for rel, other in loc.relations():
+            if isinstance(other, Locator):
+                kw[rel] = self._bind(other)
+        return replace(loc, **kw) if kw else loc
+
+    def _try_locate(self, loc: Locator, frame: Frame) -> Match | TargetNotFound:
+        try:
+            return self.vision.locate(frame, loc, self._region(frame),
+                                      min_score=self.settings.min_score,
+                                      confidence=self.settings.confidence)
+        except TargetNotFound as e:
+            return e
+
+    def _wait_locate(self, loc: Locator, step: Step | None, info: _StepInfo,
+                     timeout: float | None = None) -> tuple[Match, Frame]:
+        loc = self._bind(loc)
+        info.target = loc.describe()
+        last: list[TargetNotFound] = []
+
+        def probe(frame):
+            r = self._try_locate(loc, frame)
+            if isinstance(r, TargetNotFound):
+                last[:] = [r]
+                return None
+            return r
+
+        m, frame, waited = self._poll(probe, self._timeout(step, timeout))
+        info.frame = frame
+        if m is None:
+            e = last[0] if last else TargetNotFound(f"{loc.describe()} not found")
+            if self.dry_run:
+                raise TargetNotFound(f"{e} on the current screen (dry run)",
+                                     locator=e.locator)
+            raise TargetNotFound(f"{e} after {waited:.1f}s", locator=e.locator,
+                                 waited_s=waited)
+        info.match = m
+        return m, frame
+
+    def _point(self, m: Match, frame: Frame) -> tuple[int, int]:
+        return frame_to_screen(frame, *m.point)
+
+    def _act(self, info: _StepInfo, description: str, fn: Callable[[], None]) -> None:
+        info.action = ("would " if self.dry_run else "") + description
+        if not self.dry_run:
+            fn()
+            self._sleep(self.settings.settle)
+
+    # ---- pointer steps ---------------------------------------------------------------
+    def _pointer(self, step, loc, info, what, fn):
+        m, frame = self._wait_locate(loc, step, info)
+        x, y = self._point(m, frame)
+        info.point = (x, y)
+        self._act(info, f"{what} ({x}, {y})", lambda: fn(x, y))
+
+    def _do_click(self, step, loc, info, depth):
+        self._pointer(step, loc, info, "click", lambda x, y: self.input.click(x, y))
+
+    def _do_double_click(self, step, loc, info, depth):
+        self._pointer(step, loc, info, "double-click",
+                      lambda x, y: self.input.click(x, y, clicks=2))
+
+    def _do_right_click(self, step, loc, info, depth):
+        self._pointer(step, loc, info, "right-click",
+                      lambda x, y: self.input.click(x, y, button="right"))
+
+    def _do_move(self, step, loc, info, depth):
+        self._pointer(step, loc, info, "move to", lambda x, y: self.input.move(x, y))
+
+    def _do_drag(self, step, a: Drag, info, depth):
+        m0, f0 = self._wait_locate(a.source, step, info)
+        p0 = self._point(m0, f0)
+        m1, f1 = self._wait_locate(a.target, step, info)
+        p1 = self._point(m1, f1)
+        info.target = f"{a.source.describe()} -> {a.target.describe()}"
+        info.point = p1
+        self._act(info, f"drag {p0} -> {p1}", lambda: self.input.drag(*p0, *p1))
+
+    def _do_scroll(self, step, a: Scroll, info, depth):
+        x = y = None
+        if a.at is not None:
+            m, frame = self._wait_locate(a.at, step, info)
+            x, y = self._point(m, frame)
+            info.point = (x, y)
+        self._act(info, f"scroll {a.direction} {a.amount}",
+                  lambda: self.input.scroll(a.direction, a.amount, x, y))
+
+    def _do_type(self, step, a: TypeText, info, depth):
+        text = interpolate(a.text, self.vars, self.env)
+        if a.secret:
+            self.secrets.add(text)
+        if a.into is not None:
+            m, frame = self._wait_locate(a.into, step, info)
+            x, y = self._point(m, frame)
+            info.point = (x, y)
+            self._act(info, f"click ({x}, {y})", lambda: self.input.click(x, y))
+            if a.clear:
+                def clear():
+                    for chord in ("end", "shift+home", "backspace"):
+                        self.input.press(chord)
+                self._act(info, "clear", clear)
+        shown = "***" if a.secret else repr(text)
+        self._act(info, f"type {shown}", lambda: self.input.type_text(text))
+        if a.secret:
+            info.action = ("would " if self.dry_run else "") + "type ***"
+
+    def _do_press(self, step, keys, info, depth):
+        def press():
+            for chord in keys:
+                self.input.press(chord)
+        self._act(info, "press " + ", ".join(keys), press)
+
+    # ---- waiting and assertions ------------------------------------------------------
+    def _do_wait_for(self, step, loc, info, depth):
+        self._wait_locate(loc, step, info)
+
+    def _do_expect(self, step, loc, info, depth):
+        try:
+            self._wait_locate(loc, step, info)
+        except TargetNotFound as e:
+            raise AssertionFailed(f"expected {loc.describe()} to be visible: {e}") from None
+
+    def _gone(self, step, loc, info, exc):
+        loc = self._bind(loc)
+        info.target = loc.describe()
+        m, frame, waited = self._poll(
+            lambda f: True if isinstance(self._try_locate(loc, f), TargetNotFound) else None,
+            self._timeout(step))
+        info.frame = frame
+        if m is None:
+            raise exc(f"{loc.describe()} still visible after {waited:.1f}s")
+
+    def _do_wait_gone(self, step, loc, info, depth):
+        self._gone(step, loc, info, StepFailure)
+
+    def _do_expect_gone(self, step, loc, info, depth):
+        self._gone(step, loc, info, AssertionFailed)
+
+    def _do_wait_stable(self, step, a: WaitStable, info, depth):
+        state: dict[str, Any] = {}
+
+        def probe(frame):
+            region = screen_region_to_frame(frame, a.region) if a.region else \
+                (0, 0, frame.width, frame.height)
+            digest = hashlib.blake2b(frame.crop(region).tobytes(), digest_size=16).digest()
+            now = time.monotonic()
+            if digest != state.get("d"):
+                state.update(d=digest, since=now)
+                return None
+            return True if now - state["since"] >= a.duration else None
+
+        timeout = self._timeout(step) + a.duration
+        ok, frame, waited = self._poll(probe, timeout)
+        info.target = f"region {list(a.region)}" if a.region else "screen"
+        if ok is None and not self.dry_run:
+            raise StepFailure(f"{info.target} did not stay unchanged for {a.duration:g}s "
+                              f"within {waited:.1f}s")
+
+    def _do_read(self, step, a: Read, info, depth):
+        pattern = interpolate(a.pattern, self.vars, self.env) if a.pattern else None
+        rx = re.compile(pattern) if pattern else None
+        found: list[str] = []
+        target_found = False
+
+        def text_on(frame) -> str | None:
+            nonlocal target_found
+            if a.at is not None:
+                r = self._try_locate(self._bind(a.at), frame)
+                if isinstance(r, TargetNotFound):
+                    found[:] = [str(r)]
+                    return None
+                info.match = r
+                target_found = True
+                box = r.element.box
+                lines = self.vision.text_lines(frame, self._region(frame))
+                hits = [ln for ln in lines if _overlap(ln.box, box)]
+                text = " ".join(ln.text for ln in hits) or (r.element.text or "")
+            else:
+                region = screen_region_to_frame(frame, a.region)
+                lines = self.vision.text_lines(frame, region)
+                from ..vision.geometry import reading_order
+                order = reading_order([ln.box for ln in lines])
+                text = " ".join(lines[i].text for i in order)
+            target_found = True
+            found[:] = [text]
+            if rx is None:
+                return text
+            mm = rx.search(text)
+            if mm is None:
+                return None
+            return mm.group(1) if mm.groups() else mm.group(0)
+
+        value, frame, waited = self._poll(text_on, self._timeout(step))
+        info.frame = frame
+        info.target = self._bind(a.at).describe() if a.at else f"region {list(a.region)}"
+        if value is None:
+            seen = found[0] if found else ""
+            if target_found and rx is not None:
+                why = f"pattern /{pattern}/ did not match {seen!r}"
+            else:
+                why = seen or "no text there"
+            raise StepFailure(f"read {info.target}: {why} after {waited:.1f}s")
+        self.vars[a.into] = value
+        info.message = f"{a.into} = {value!r}"
+
+    def _do_check(self, step, a: Check, info, depth):
+        value = interpolate(a.value, self.vars, self.env)
+        operand = interpolate(a.operand, self.vars, self.env)
+        if not _compare(value, a.op, operand):
+            raise AssertionFailed(f"check failed: {value!r} does not {_OPS[a.op]} {operand!r}")
+        info.message = f"{value!r} {_OPS[a.op]} {operand!r}"
+
+    def _do_set(self, step, values: dict, info, depth):
+        for k, v in values.items():
+            self.vars[k] = interpolate(v, self.vars, self.env)
+        info.message = ", ".join(f"{k} = {self.vars[k]!r}" for k in values)
+
+    def _do_sleep(self, step, seconds: float, info, depth):
+        info.action = f"{'would ' if self.dry_run else ''}sleep {seconds:g}s"
+        if not self.dry_run:
+            self._sleep(seconds)
+
+    def _do_log(self, step, message: str, info, depth):
+        info.message = interpolate(message, self.vars, self.env)
+
+    def _do_screenshot(self, step, path: str, info, depth):
+        p = Path(interpolate(path, self.vars, self.env))
+        base = self.report.folder if self.report is not None else self.task.folder
+        p = p if p.is_absolute() else base / p
+        frame = self._grab()
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            save_png(p, frame.image)
+        except OSError as e:
+            raise ActionFailed(f"cannot write screenshot {p}: {e.strerror or e}") from None
+        info.message = f"saved {p}"
+
+    def _do_launch(self, step, a: Launch, info, depth):
+        argv = [interpolate(x, self.vars, self.env) for x in a.argv]
+        info.target = " ".join(argv)
+        if self.dry_run:
+            info.action = "would launch " + " ".join(argv)
+            info.status = "skipped"
+            return
+        try:
+            p = subprocess.Popen(argv, cwd=self.task.folder, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 start_new_session=True)
+        except FileNotFoundError:
+            raise ActionFailed(f"launch: command not found: {argv[0]}") from None
+        except OSError as e:
+            raise ActionFailed(f"launch {argv[0]}: {e.strerror or e}") from None
+        info.action = f"launch pid {p.pid}"
+        if not a.detach:
+            self._procs.append(p)
+        if a.wait:
+            timeout = self._timeout(step, step.timeout or defaults.LAUNCH_WAIT_TIMEOUT_S)
+            end = time.monotonic() + timeout
+            while p.poll() is None:
+                if time.monotonic() > end:
+                    raise ActionFailed(f"{argv[0]} still running after {timeout:g}s")
+                self._sleep(0.05)
+            if p.returncode != 0:
+                raise ActionFailed(f"{argv[0]} exited with status {p.returncode}")
+
+    # ---- control flow ----------------------------------------------------------------
+    def _condition(self, c: Condition) -> bool:
+        if c.var is not None:
+            value = self.vars.get(c.var)
+            if value is None:
+                return False
+            return _compare(value, c.op, interpolate(c.operand, self.vars, self.env))
+        loc = self._bind(c.visible or c.not_visible)
+        want_visible = c.visible is not None
+        timeout = c.timeout or 0.0
+        hit, _, _ = self._poll(
+            lambda f: True if isinstance(self._try_locate(loc, f), Match) == want_visible
+            else None, timeout)
+        return hit is not None
+
+    def _do_if(self, step, a: If, info, depth):
+        branch = self._condition(a.condition)
+        info.message = "then" if branch else ("else" if a.otherwise else "no branch")
+        self._run_block(a.then if branch else a.otherwise, depth + 1)
+
+    def _do_repeat(self, step, a: Repeat, info, depth):
+        if a.times is not None:
+            n = min(a.times, a.max) if a.max else a.times
+            for _ in range(1 if self.dry_run and n else n):
+                self._run_block(a.steps, depth + 1)
+            info.message = f"{n} iterations"
+            return
+        limit = 1 if self.dry_run else a.max
+        for i in range(limit):
+            if a.while_ is not None and not self._condition(a.while_):
+                info.message = f"{i} iterations"
+                return
+            self._run_block(a.steps, depth + 1)
+            if a.until is not None and self._condition(a.until):
+                info.message = f"{i + 1} iterations"
+                return
+        if not self.dry_run:
+            kind = "until" if a.until is not None else "while"
+            raise StepFailure(f"repeat {kind}: condition not settled after max {a.max} "
+                              "iterations")
+
+    def _do_retry(self, step, a: Retry, info, depth):
+        for attempt in range(1, (1 if self.dry_run else a.max) + 1):
+            mark = len(self.results)
+            try:
+                self._run_block(a.steps, depth + 1)
+                info.message = f"passed on attempt {attempt}"
+                return
+            except _Outcome:
+                last = next((r for r in reversed(self.results[mark:])
+                             if r.status == "failed"), None)
+                # an attempt that failed is a warning in the report, not the run's failure
+                for i in range(mark, len(self.results)):
+                    if self.results[i].status == "failed":
+                        self.results[i] = replace(self.results[i], status="warning")
+                if attempt == a.max or self.dry_run:
+                    raise StepFailure(f"failed {a.max} attempts; last: "
+                                      f"{last.message if last else '?'}") from None
+
+    def _do_include(self, step, a: Include, info, depth):
+        for k, v in a.defaults.items():
+            self.vars.setdefault(k, interpolate(v, self.vars, self.env))
+        for k, v in a.vars.items():
+            self.vars[k] = interpolate(v, self.vars, self.env)
+        info.target = a.path.name
+        self._run_block(a.steps, depth + 1)
+
+
+_OPS = {"equals": "equal", "matches": "match", "contains": "contain"}
+
+
+def _compare(value: str, op: str, operand: str) -> bool:
+    if op == "equals":
+        return value.strip() == operand.strip()
+    if op == "contains":
+        return operand in value
+    try:
+        return re.fullmatch(operand, value.strip()) is not None
+    except re.error as e:
+        raise StepFailure(f"invalid regular expression {operand!r}: {e}") from None
+
+
+def _overlap(a, b) -> bool:
+    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
+            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
+
+
+def run(task: Task, *, screen: Screen, input: Input, vision: Vision, **kw) -> RunResult:
+    """Run ``task`` with the given devices.  See :class:`Runner` for keyword arguments."""
+    return Runner(task, screen=screen, input=input, vision=vision, **kw).run()
+
+
+__all__ = ["RunResult", "Runner", "StepResult", "run", "EnvironmentProblem", "clip_box"]

@@ -1,0 +1,290 @@
+"""Command line: parse arguments, call the library, map errors to exit codes.
+
+Exit codes: 0 success, 1 a step failed, 2 invalid task file or usage,
+3 environment problem (no display, Wayland, model missing), 130 SIGINT, 143 SIGTERM.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__, defaults
+from .errors import EnvironmentProblem, PicoAgentError, RunInterrupted, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_ENV = 0, 1, 2, 3
+
+_STATUS = {"passed": "ok  ", "failed": "FAIL", "warning": "warn", "skipped": "skip",
+           "started": "... "}
+
+
+def _fail(err: PicoAgentError) -> None:
+    click.echo(f"picoagent: {err}", err=True)
+    sys.exit(err.exit_code)
+
+
+def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for p in pairs:
+        if "=" not in p:
+            raise UsageError(f"--var {p!r}: expected NAME=VALUE")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+def _step_line(r) -> str:
+    indent = "  " * r.depth
+    parts = [f"{_STATUS.get(r.status, r.status):4} {r.index:3} {indent}{r.kind}"]
+    if r.label:
+        parts.append(f"[{r.label}]")
+    if r.target:
+        parts.append(r.target)
+    if r.element:
+        el = r.element
+        what = repr(el["text"]) if el.get("text") else el["kind"]
+        parts.append(f"-> {what}")
+    if r.point:
+        parts.append(f"@({r.point[0]},{r.point[1]})")
+    if r.score is not None:
+        parts.append(f"score {r.score:.2f}")
+    if r.status != "started":
+        parts.append(f"{r.ms:.0f} ms")
+    if r.message:
+        parts.append(f"- {r.message}")
+    elif r.action and r.status != "started":
+        parts.append(f"- {r.action}")
+    return " ".join(parts)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="picoagent")
+def main() -> None:
+    """picoagent: run declarative GUI tasks on a small device, offline.
+
+    \b
+    Example:
+      picoagent run examples/demo.yaml --report reports/demo
+    """
+
+
+@main.command()
+@click.argument("task_file", type=click.Path(dir_okay=False))
+@click.option("--var", "var", multiple=True, metavar="NAME=VALUE",
+              help="Set a task variable (repeatable); overrides `vars:`.")
+@click.option("--dry-run", is_flag=True,
+              help="Resolve every target on the current screen and report where it would "
+                   "act; never moves the mouse or types.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), default=None,
+              help="Write run.jsonl and annotated screenshots into this folder.")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help=f"Inference threads (default: task setting, else {defaults.THREADS}).")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
+def run(task_file, var, dry_run, report_dir, threads, verbose):
+    """Run a task file on the live X display.
+
+    \b
+    Examples:
+      picoagent run examples/demo.yaml
+      picoagent run kiosk.yaml --var pin=1234 --report reports/today
+      picoagent run kiosk.yaml --dry-run
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from .agent import Report, Runner
+    from .devices import MssScreen, PyAutoGuiInput, RecordingInput, check_display
+    from .task import load_task
+    from .vision import Vision
+
+    try:
+        task = load_task(task_file, _parse_vars(var))
+        check_display()
+        report = Report(report_dir) if report_dir else None
+    except PicoAgentError as e:
+        _fail(e)
+    vision = Vision(threads=threads or task.settings.threads or defaults.THREADS,
+                    min_score=task.settings.min_score, confidence=task.settings.confidence)
+    inp = RecordingInput() if dry_run else PyAutoGuiInput()
+
+    def on_term(signum, frame):
+        raise RunInterrupted(signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    click.echo(f"picoagent {__version__}: {task.name} ({len(task.steps)} steps"
+               f"{', dry run' if dry_run else ''})")
+    t0 = time.monotonic()
+    try:
+        result = Runner(task, screen=MssScreen(), input=inp, vision=vision, report=report,
+                        dry_run=dry_run, on_step=lambda r: click.echo(_step_line(r))).run()
+    except RunInterrupted as e:
+        click.echo(f"picoagent: {e}; report written" if report else f"picoagent: {e}",
+                   err=True)
+        sys.exit(e.exit_code)
+    except EnvironmentProblem as e:
+        _fail(e)
+    dt = time.monotonic() - t0
+    if dry_run:
+        located = [r for r in result.steps if r.element]
+        missing = [r for r in result.steps if r.status in ("warning", "failed")]
+        click.echo(f"dry run: {len(located)} targets resolved, {len(missing)} not on the "
+                   f"current screen; nothing was clicked or typed ({dt:.1f}s)")
+        sys.exit(EXIT_OK)
+    if result.ok:
+        click.echo(f"passed: {len(result.steps)} steps in {dt:.1f}s")
+        sys.exit(EXIT_OK)
+    f = result.failure
+    click.echo(f"FAILED at {f.where} ({f.kind}): {f.message}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("task_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--var", "var", multiple=True, metavar="NAME=VALUE",
+              help="Variables, as for `run`.")
+def validate(task_files, var):
+    """Load and check task files without touching the screen.
+
+    \b
+    Example:
+      picoagent validate examples/*.yaml
+    """
+    from .task import load_task
+    from .task.model import walk_steps
+
+    bad = 0
+    try:
+        variables = _parse_vars(var)
+    except PicoAgentError as e:
+        _fail(e)
+    for f in task_files:
+        try:
+            t = load_task(f, variables)
+            n = sum(1 for _ in walk_steps(t.steps))
+            click.echo(f"ok   {f}: {n} steps")
+        except PicoAgentError as e:
+            bad += 1
+            click.echo(f"FAIL {e}", err=True)
+    sys.exit(EXIT_INVALID if bad else EXIT_OK)
+
+
+def _vision_and_frame(image, threads):
+    from .devices import MssScreen, check_display
+    from .vision import Frame, Vision
+    from .vision.frame import as_rgb_array
+
+    vision = Vision(threads=threads)
+    if image:
+        if not Path(image).is_file():
+            raise UsageError(f"--image {image}: file not found")
+        try:
+            frame = Frame(as_rgb_array(image))
+        except Exception as e:  # noqa: BLE001 - any decoder error
+            raise UsageError(f"--image {image}: cannot read image: {e}") from None
+    else:
+        check_display()
+        frame = MssScreen().grab()
+    return vision, frame
+
+
+@main.command()
+@click.argument("locator")
+@click.option("--image", type=click.Path(dir_okay=False), help="A PNG instead of the screen.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS)
+def find(locator, image, as_json, threads):
+    """Resolve one LOCATOR on the live screen or a PNG.
+
+    LOCATOR is text, or a YAML mapping as in a task file.
+
+    \b
+    Examples:
+      picoagent find OK --image tests/data/zenity_entry.png
+      picoagent find '{text: OK, right_of: Cancel}' --json
+    """
+    import yaml
+
+    from .errors import TargetNotFound
+    from .task import load_task
+
+    try:
+        try:
+            raw = yaml.safe_load(locator) if locator.lstrip().startswith("{") else locator
+        except yaml.YAMLError as e:
+            raise UsageError(f"LOCATOR is not valid YAML: {e}") from None
+        step = yaml.safe_dump({"steps": [{"wait_for": raw}]}, allow_unicode=True)
+        task = load_task(Path.cwd() / "<locator>", text=step)
+        loc = task.steps[0].args
+        vision, frame = _vision_and_frame(image, threads)
+        t = time.perf_counter()
+        try:
+            m = vision.locate(frame, loc)
+        except TargetNotFound as e:
+            if as_json:
+                click.echo(json.dumps({"found": False, "message": str(e)}))
+            else:
+                click.echo(f"not found: {e}")
+            sys.exit(EXIT_FAILED)
+        ms = (time.perf_counter() - t) * 1000
+    except PicoAgentError as e:
+        _fail(e)
+    from .vision.frame import frame_to_screen
+    sx, sy = frame_to_screen(frame, *m.point)
+    if as_json:
+        click.echo(json.dumps({"found": True, **m.to_dict(), "screen_point": [sx, sy],
+                               "ms": round(ms, 1)}))
+        return
+    el = m.element
+    click.echo(f"found {el.kind} {el.text!r} box {list(el.box)} score {m.score:.2f} "
+               f"point ({sx}, {sy}) in {ms:.0f} ms")
+    for e, s in zip(m.runners_up, m.runner_scores):
+        click.echo(f"  runner-up {e.text!r} box {list(e.box)} score {s:.2f}")
+
+
+@main.command()
+@click.option("--image", type=click.Path(dir_okay=False), help="A PNG instead of the screen.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write an annotated PNG here.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS)
+def inspect(image, out, as_json, threads):
+    """List every element perceived on the screen or a PNG.
+
+    \b
+    Examples:
+      picoagent inspect --image tests/data/xcalc.png --out xcalc-annotated.png
+      picoagent inspect --json
+    """
+    from .agent.report import annotate, save_png
+    from .vision.geometry import reading_order
+
+    try:
+        vision, frame = _vision_and_frame(image, threads)
+        t = time.perf_counter()
+        els = vision.perceive(frame)
+        ms = (time.perf_counter() - t) * 1000
+        els = [els[i] for i in reading_order([e.box for e in els])]
+        if out:
+            outp = Path(out)
+            if outp.suffix.lower() != ".png":
+                raise UsageError(f"--out {out}: must end in .png")
+            save_png(outp, annotate(frame.image, [e.box for e in els],
+                                    labels=[str(i) for i in range(len(els))],
+                                    color=(255, 160, 0)))
+    except PicoAgentError as e:
+        _fail(e)
+    if as_json:
+        click.echo(json.dumps({"elements": [e.to_dict() for e in els], "ms": round(ms, 1)}))
+        return
+    click.echo(f"{len(els)} elements in {ms:.0f} ms")
+    for i, e in enumerate(els):
+        click.echo(f"{i:3}  {e.kind:5} {str(list(e.box)):22} {e.score:.2f}  {e.text}")
+    if out:
+        click.echo(f"annotated image: {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

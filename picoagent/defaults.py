@@ -1,0 +1,19 @@
+"""Every default value, in one place.  The task loader, the runner, the CLI and
+the docs read them from here."""
+from __future__ import annotations
+
+TIMEOUT_S = 10.0          # auto-wait for every target
+INTERVAL_S = 0.25         # minimum time between observations while waiting
+SETTLE_S = 0.2            # pause after each action
+MIN_SCORE = 0.8           # text similarity threshold, 0..1
+CONFIDENCE = 0.85         # image match threshold, 0..1
+MAX_STEPS = 1000          # executed steps (loops count every iteration)
+MAX_RUNTIME_S = 600.0     # whole run
+THREADS = 1               # onnxruntime intra-op threads (1 suits a Pi and leaves a core free)
+
+PARTIAL_PENALTY = 0.97    # a match inside a longer line scores at most this (exact element wins)
+NEAR_PX = 250             # `near`: candidates whose box is within this many frame pixels
+ROW_BAND_TOLERANCE = 0.25 # `right_of`/`left_of`: vertical overlap needed, fraction of the smaller height
+IMAGE_SCALES = (1.0, 1.25, 1.5, 2.0, 0.8, 0.75, 0.5)
+WAIT_STABLE_FOR_S = 1.0
+LAUNCH_WAIT_TIMEOUT_S = 60.0

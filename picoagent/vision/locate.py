@@ -1,0 +1,142 @@
+"""Target resolution: a Locator plus perceived elements -> a Match (or TargetNotFound)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import cv2
+
+from ..errors import Candidate, TargetNotFound
+from ..task.model import Locator
+from .frame import Box, Element, Frame, Match, clip_box, screen_region_to_frame, \
+    screen_to_frame
+from .geometry import reading_order, relation_distance
+from .textmatch import score_text
+
+
+@dataclass
+class Thresholds:
+    min_score: float
+    confidence: float
+
+
+@dataclass
+class _Scored:
+    element: Element
+    score: float
+    dist: float = 0.0
+
+
+@dataclass
+class Search:
+    """What one resolution looked at (for reports)."""
+
+    region: Box
+    best: Candidate | None = None
+    timings: dict = field(default_factory=dict)
+
+
+
+def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> Match:
+    """Resolve ``loc`` on ``frame`` inside ``region`` (frame pixels)."""
+    search = Search(region=region)
+    if isinstance(loc.within, tuple):
+        x, y, w, h = screen_region_to_frame(frame, loc.within)
+        rx, ry, rw, rh = region
+        x0, y0 = max(x, rx), max(y, ry)
+        x1, y1 = min(x + w, rx + rw), min(y + h, ry + rh)
+        region = (x0, y0, max(0, x1 - x0), max(0, y1 - y0))
+    cands = _candidates(vision, frame, loc, region, th, search)
+    for rel, other in loc.relations():
+        if isinstance(other, tuple):
+            continue                                   # a `within` region: applied above
+        try:
+            anchor = resolve(vision, frame, other, region_for_anchor(frame, region), th)
+        except TargetNotFound as e:
+            raise TargetNotFound(f"{loc.describe()}: its anchor ({rel} {other.describe()}) "
+                                 f"was not found", locator=loc.describe(), best=e.best) from None
+        kept = []
+        for c in cands:
+            d = relation_distance(rel, c.element.box, anchor.element.box)
+            if d is not None and c.element.box != anchor.element.box:
+                c.dist += d
+                kept.append(c)
+        cands = kept
+    if not cands:
+        raise TargetNotFound(f"{loc.describe()} not found", locator=loc.describe(),
+                             best=search.best)
+    if loc.index is not None:
+        order = reading_order([c.element.box for c in cands])
+        if loc.index >= len(order):
+            raise TargetNotFound(f"{loc.describe()}: index {loc.index} but only "
+                                 f"{len(order)} match", locator=loc.describe())
+        ranked = [cands[order[loc.index]]] + [cands[i] for i in order if i != order[loc.index]]
+    else:
+        order = reading_order([c.element.box for c in cands])
+        pos = {i: n for n, i in enumerate(order)}
+        if loc.relations() and any(not isinstance(o, tuple) for _, o in loc.relations()):
+            keyed = sorted(range(len(cands)), key=lambda i: (round(cands[i].dist, 1),
+                                                             -cands[i].score, pos[i]))
+        else:
+            keyed = sorted(range(len(cands)), key=lambda i: (-round(cands[i].score, 4),
+                                                             pos[i]))
+        ranked = [cands[i] for i in keyed]
+    best = ranked[0]
+    cx, cy = best.element.center
+    point = (cx + loc.offset[0] / frame.scale, cy + loc.offset[1] / frame.scale)
+    return Match(element=best.element, score=best.score, point=point,
+                 runners_up=tuple(c.element for c in ranked[1:4]),
+                 runner_scores=tuple(c.score for c in ranked[1:4]), timings=search.timings)
+
+
+def region_for_anchor(frame: Frame, region: Box) -> Box:
+    # Anchors may lie outside a `within` region (a label above a box): search the frame.
+    return (0, 0, frame.width, frame.height)
+
+
+def _note_best(search: Search, text: str | None, score: float, box: Box | None) -> None:
+    if search.best is None or score > search.best.score:
+        search.best = Candidate(text=text, score=round(score, 3), box=box)
+
+
+def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
+                search: Search) -> list[_Scored]:
+    min_score = loc.min_score if loc.min_score is not None else th.min_score
+    confidence = loc.confidence if loc.confidence is not None else th.confidence
+    out: list[_Scored] = []
+    if loc.at is not None:
+        x, y = screen_to_frame(frame, *loc.at)
+        if not (0 <= x < frame.width and 0 <= y < frame.height):
+            raise TargetNotFound(f"point {list(loc.at)} is outside the screen",
+                                 locator=loc.describe())
+        el = Element(kind="point", box=(int(x), int(y), 1, 1), source="point")
+        return [_Scored(el, 1.0)]
+    if loc.image is not None:
+        grey = cv2.cvtColor(frame.crop(region), cv2.COLOR_RGB2GRAY)
+        hits, best = vision.templates.match(grey, loc.image, confidence)
+        _note_best(search, loc.image.name, best, None)
+        for h in hits:
+            box = (h.box[0] + region[0], h.box[1] + region[1], h.box[2], h.box[3])
+            out.append(_Scored(Element(kind="image", box=box, score=h.score,
+                                       source=f"template:{loc.image.name}@{h.scale}x"),
+                               h.score))
+        return out
+    lines = vision.text_lines(frame, region)
+    rx = re.compile(loc.regex) if loc.regex is not None else None
+    for line in lines:
+        if rx is not None:
+            if rx.fullmatch(line.text.strip()):
+                out.append(_Scored(Element(kind="text", box=line.box, text=line.text,
+                                           score=line.conf, source="ocr"), 1.0))
+            continue
+        if loc.text is None:
+            continue
+        ts = score_text(loc.text, line.text)
+        _note_best(search, line.text, ts.score, line.box)
+        if ts.score >= min_score:
+            box = line.span_box(ts.start, ts.end) if ts.partial else line.box
+            text = line.text[ts.start:ts.end] if ts.partial else line.text
+            out.append(_Scored(Element(kind="text", box=clip_box(box, frame.width,
+                                                                 frame.height),
+                                       text=text, score=line.conf, source="ocr"), ts.score))
+    return out

@@ -1,0 +1,66 @@
+"""Text similarity for locators.  Pure functions, no models.
+
+A target matches a line of OCR text either as a whole (score = similarity of the
+normalised strings) or as a run of whole words inside the line (score capped at
+``defaults.PARTIAL_PENALTY`` so an exact element outranks a partial one).
+Similarity is rapidfuzz's normalised Indel ratio.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .. import defaults
+
+_WORD = re.compile(r"\S+")
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def normalise(text: str) -> str:
+    """NFKC (folds full-width look-alikes), case-fold, collapse whitespace."""
+    t = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(t.split())
+
+
+@dataclass(frozen=True)
+class TextScore:
+    score: float
+    start: int          # character span in the original line that matched
+    end: int
+    partial: bool
+
+
+def _ratio(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    best = fuzz.ratio(a, b) / 100.0
+    # "Name:" vs "Name", "OK." vs "OK": compare without edge punctuation too.
+    a2, b2 = _EDGE_PUNCT.sub("", a), _EDGE_PUNCT.sub("", b)
+    if a2 and b2 and (a2, b2) != (a, b):
+        best = max(best, (1.0 if a2 == b2 else fuzz.ratio(a2, b2) / 100.0) * 0.98)
+    return best
+
+
+def score_text(target: str, line: str) -> TextScore:
+    """How well ``target`` matches ``line``, and which characters of ``line`` matched."""
+    nt = normalise(target)
+    words = [(m.start(), m.end(), normalise(m.group())) for m in _WORD.finditer(line)]
+    if not nt or not words:
+        return TextScore(0.0, 0, len(line), False)
+    full = _ratio(nt, " ".join(w for _, _, w in words))
+    best = TextScore(full, words[0][0], words[-1][1], False)
+    k = len(nt.split())
+    n = len(words)
+    if n > 1:
+        for size in {max(1, k - 1), k, k + 1}:
+            if size >= n:
+                continue
+            for i in range(0, n - size + 1):
+                window = words[i:i + size]
+                s = _ratio(nt, " ".join(w for _, _, w in window)) * defaults.PARTIAL_PENALTY
+                if s > best.score + 1e-9:
+                    best = TextScore(s, window[0][0], window[-1][1], True)
+    return best
