@@ -202,7 +202,8 @@ class Runner:
         except (DisplayLost, RunInterrupted, KeyboardInterrupt):
             raise
         if err is not None:
-            status = "warning" if step.optional else "failed"
+            # a dry run reports what it could not resolve and goes on
+            status = "warning" if step.optional or self.dry_run else "failed"
             info.message = str(err)
             res = self._emit(step, idx, depth, info, t0, status=status)
             if status == "failed":
@@ -540,6 +541,10 @@ class Runner:
 
     def _do_screenshot(self, step, path: str, info, depth):
         p = Path(interpolate(path, self.vars, self.env))
+        if self.dry_run:
+            info.action = f"would save {p}"
+            info.status = "skipped"
+            return
         base = self.report.folder if self.report is not None else self.task.folder
         p = p if p.is_absolute() else base / p
         frame = self._grab()

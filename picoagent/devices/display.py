@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import struct
 import sys
+import tempfile
 from pathlib import Path
 
 from ..errors import EnvironmentProblem
@@ -29,15 +31,53 @@ def check_display(env: dict | None = None) -> str:
         from Xlib import error as xerror
     except ImportError:  # pragma: no cover - python-xlib comes with pyautogui
         return display
+    xauth = env.get("XAUTHORITY") or str(Path.home() / ".Xauthority")
     try:
-        d = xdisplay.Display(display)
-        d.close()
-    except (xerror.DisplayError, xerror.ConnectionClosedError, OSError) as e:
-        xauth = env.get("XAUTHORITY") or str(Path.home() / ".Xauthority")
-        hint = ""
-        if not Path(xauth).exists() and not display.startswith(":99"):
-            hint = f"; {xauth} does not exist (set XAUTHORITY to the session's cookie file)"
-        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise EnvironmentProblem(f"cannot open X display {display!r}: {reason}{hint}") \
-            from None
+        _open(xdisplay, display)
+    except xerror.XauthError:
+        # python-xlib refuses to connect when the cookie file is missing, even to a
+        # server without access control (a bare `Xvfb :1`).  Retry with an empty
+        # cookie file of our own; a server that needs a cookie still says no.
+        if Path(xauth).exists():
+            raise EnvironmentProblem(f"cannot read the X cookie file {xauth}") from None
+        empty = Path(tempfile.gettempdir()) / f"picoagent-{os.getuid()}.Xauthority"
+        _write_placeholder_cookie(empty)
+        os.environ["XAUTHORITY"] = str(empty)
+        try:
+            _open(xdisplay, display)
+        except Exception as e:  # noqa: BLE001 - any failure here is "cannot connect"
+            raise EnvironmentProblem(
+                f"cannot open X display {display!r}: {xauth} does not exist and the server "
+                f"wants a cookie; set XAUTHORITY to the desktop session's cookie file "
+                f"({_reason(e)})") from None
+    except Exception as e:  # noqa: BLE001 - DisplayError, ConnectionClosedError, OSError...
+        raise EnvironmentProblem(f"cannot open X display {display!r}: {_reason(e)}. "
+                                 "Check DISPLAY, and XAUTHORITY when it is not your "
+                                 "own session") from None
     return display
+
+
+def _open(xdisplay, name: str) -> None:
+    d = xdisplay.Display(name)
+    d.close()
+
+
+def _reason(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def _write_placeholder_cookie(path: Path) -> None:
+    """An Xauthority file with one entry that matches no display.
+
+    An empty file would do for the connection, but python-xlib then prints a
+    warning on stdout for every connection it opens.
+    """
+    def field(b: bytes) -> bytes:
+        return struct.pack(">H", len(b)) + b
+
+    entry = struct.pack(">H", 256) + field(b"picoagent-none") + field(b"65535") \
+        + field(b"MIT-MAGIC-COOKIE-1") + field(bytes(16))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(entry)
