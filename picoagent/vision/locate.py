@@ -123,6 +123,24 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
         return out
     lines = vision.text_lines(frame, region)
     rx = re.compile(loc.regex) if loc.regex is not None else None
+    out = _text_candidates(lines, loc, rx, min_score, frame, search)
+    if not out and loc.text is not None:
+        # Near misses get a second, closer reading of their own crop (small and bitmap
+        # fonts are often misread in the full-frame pass, e.g. an icon glued to a word).
+        near = [ln for ln in lines
+                if score_text(loc.text, ln.text).score >= NEAR_MISS]
+        if near:
+            out = _text_candidates(vision.reread(frame, near), loc, rx, min_score, frame,
+                                   search)
+    return out
+
+
+NEAR_MISS = 0.5
+
+
+def _text_candidates(lines, loc: Locator, rx, min_score: float, frame: Frame,
+                     search: Search) -> list[_Scored]:
+    out: list[_Scored] = []
     for line in lines:
         if rx is not None:
             if rx.fullmatch(line.text.strip()):

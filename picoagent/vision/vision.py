@@ -72,6 +72,26 @@ class Vision:
             self._cache.popitem(last=False)
         return lines
 
+    def reread(self, frame: Frame, lines: list[TextLine]) -> list[TextLine]:
+        """Read ``lines`` again from padded, tighter crops; return the better readings.
+
+        Each line's box is re-detected inside a padded crop (which separates text
+        from an adjacent icon or border) and each resulting box is recognised again.
+        """
+        out: list[TextLine] = []
+        for ln in lines:
+            x, y, w, h = ln.box
+            pad = max(6, h // 2)
+            box = clip_box((x - pad, y - pad, w + 2 * pad, h + 2 * pad), frame.width,
+                           frame.height)
+            crop = frame.crop(box)
+            for sub in self.ocr.read(crop):
+                bx, by = box[0], box[1]
+                out.append(TextLine(text=sub.text, box=(sub.box[0] + bx, sub.box[1] + by,
+                                                        sub.box[2], sub.box[3]),
+                                    conf=sub.conf, char_x=tuple(c + bx for c in sub.char_x)))
+        return [ln for ln in out if ln.text]
+
     def perceive(self, image, region: Box | None = None) -> list[Element]:
         """Every element perceived on ``image`` (array, PIL image or path)."""
         frame = image if isinstance(image, Frame) else Frame(as_rgb_array(image))
