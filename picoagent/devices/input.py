@@ -40,6 +40,8 @@ class PyAutoGuiInput:
     @property
     def pg(self):
         if self._pg is None:
+            from .display import check_display
+            check_display()                 # a clear error instead of an Xlib traceback
             import pyautogui
             pyautogui.FAILSAFE = True
             pyautogui.PAUSE = 0.0

@@ -46,7 +46,7 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
         x0, y0 = max(x, rx), max(y, ry)
         x1, y1 = min(x + w, rx + rw), min(y + h, ry + rh)
         region = (x0, y0, max(0, x1 - x0), max(0, y1 - y0))
-    cands = _candidates(vision, frame, loc, region, th, search)
+    anchors: list[tuple[str, Box]] = []
     for rel, other in loc.relations():
         if isinstance(other, tuple):
             continue                                   # a `within` region: applied above
@@ -55,10 +55,21 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
         except TargetNotFound as e:
             raise TargetNotFound(f"{loc.describe()}: its anchor ({rel} {other.describe()}) "
                                  f"was not found", locator=loc.describe(), best=e.best) from None
+        anchors.append((rel, anchor.element.box))
+
+    def could_relate(b: Box) -> bool:
+        # before reading: a line may hold the target as a run of words, so a line
+        # that overlaps the anchor stays in
+        return all(relation_distance(rel, b, ab) is not None or _overlaps(b, ab)
+                   for rel, ab in anchors)
+
+    cands = _candidates(vision, frame, loc, region, th, search,
+                        could_relate if anchors else None)
+    for rel, ab in anchors:
         kept = []
         for c in cands:
-            d = relation_distance(rel, c.element.box, anchor.element.box)
-            if d is not None and c.element.box != anchor.element.box:
+            d = relation_distance(rel, c.element.box, ab)
+            if d is not None and c.element.box != ab:
                 c.dist += d
                 kept.append(c)
         cands = kept
@@ -99,8 +110,13 @@ def _note_best(search: Search, text: str | None, score: float, box: Box | None) 
         search.best = Candidate(text=text, score=round(score, 3), box=box)
 
 
+def _overlaps(a: Box, b: Box) -> bool:
+    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
+            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
+
+
 def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
-                search: Search) -> list[_Scored]:
+                search: Search, box_filter=None) -> list[_Scored]:
     min_score = loc.min_score if loc.min_score is not None else th.min_score
     confidence = loc.confidence if loc.confidence is not None else th.confidence
     out: list[_Scored] = []
@@ -121,7 +137,9 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
                                        source=f"template:{loc.image.name}@{h.scale}x"),
                                h.score))
         return out
-    lines = vision.text_lines(frame, region)
+    lazy = loc.text is not None and loc.index is None
+    lines = vision.text_lines(frame, region, target=loc.text if lazy else None,
+                              min_score=min_score, box_filter=box_filter)
     rx = re.compile(loc.regex) if loc.regex is not None else None
     out = _text_candidates(lines, loc, rx, min_score, frame, search)
     if not out and loc.text is not None:

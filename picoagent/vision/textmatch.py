@@ -33,9 +33,18 @@ class TextScore:
     partial: bool
 
 
+_DIGITS = re.compile(r"\d+")
+#: score given to a pair whose numbers differ ("Guest 03" vs "Guest 06")
+NUMBER_MISMATCH_CAP = 0.5
+
+
 def _ratio(a: str, b: str) -> float:
     if a == b:
         return 1.0
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        # Fuzzy matching absorbs OCR noise in words, but a different number is a
+        # different target: "Guest 03" must never resolve to "Guest 06".
+        return min(NUMBER_MISMATCH_CAP, fuzz.ratio(a, b) / 100.0)
     best = fuzz.ratio(a, b) / 100.0
     # "Name:" vs "Name", "OK." vs "OK": compare without edge punctuation too.
     a2, b2 = _EDGE_PUNCT.sub("", a), _EDGE_PUNCT.sub("", b)
@@ -64,3 +73,31 @@ def score_text(target: str, line: str) -> TextScore:
                 if s > best.score + 1e-9:
                     best = TextScore(s, window[0][0], window[-1][1], True)
     return best
+
+
+#: a box is too narrow for a target when its width is below this many line heights
+#: per character (UI fonts measure 0.3-0.7; OCR boxes add some padding)
+MIN_CHAR_ASPECT = 0.12
+WHOLE_CHAR_ASPECT = (0.2, 1.3)
+
+
+def plausible_order(target: str, boxes: list) -> list:
+    """The boxes that could hold ``target``, most plausible first.
+
+    First boxes whose width fits the whole target (by characters per line height),
+    nearest fit first; then wider boxes (the target may be a run of words in a
+    longer line), narrowest first.  Boxes too narrow to hold it are left out.
+    """
+    n = max(1, len(normalise(target)))
+    fit, wide = [], []
+    for b in boxes:
+        w, h = b[2], max(1, b[3])
+        r = w / (h * n)
+        if r < MIN_CHAR_ASPECT:
+            continue
+        if r <= WHOLE_CHAR_ASPECT[1]:
+            fit.append((abs(r - 0.5), b))
+        else:
+            wide.append((w, b))
+    return [b for _, b in sorted(fit, key=lambda t: t[0])] + \
+        [b for _, b in sorted(wide, key=lambda t: t[0])]

@@ -2,9 +2,8 @@
 cache so an unchanged screen or region is never perceived twice."""
 from __future__ import annotations
 
-import hashlib
 import time
-from collections import OrderedDict
+from collections.abc import Callable
 
 
 from .. import defaults
@@ -14,6 +13,13 @@ from .frame import Box, Element, Frame, Match, as_rgb_array, clip_box
 from .locate import Thresholds, resolve
 from .ocr import OcrEngine, TextLine
 from .template import TemplateMatcher
+from .textcache import TextCache
+from .textmatch import plausible_order, score_text
+
+
+#: lazy recognition stops at a whole-line match this good; a weaker fuzzy match
+#: does not stop it, so a better one elsewhere still wins
+STOP_SCORE = 0.95
 
 
 class Vision:
@@ -24,8 +30,6 @@ class Vision:
     Match(element=Element(kind='text', box=(673, 384, 28, 21), text='OK', ...), ...)
     """
 
-    CACHE_ENTRIES = 16
-
     def __init__(self, threads: int = defaults.THREADS, *, ocr: OcrEngine | None = None,
                  templates: TemplateMatcher | None = None,
                  min_score: float = defaults.MIN_SCORE,
@@ -33,44 +37,54 @@ class Vision:
         self.ocr = ocr or OcrEngine(threads=threads)
         self.templates = templates or TemplateMatcher()
         self.thresholds = Thresholds(min_score=min_score, confidence=confidence)
-        self._cache: OrderedDict[Box, tuple[bytes, list[TextLine]]] = OrderedDict()
-        self.stats = {"perceptions": 0, "cache_hits": 0}
+        self.text = TextCache(self.ocr)
+        self._frame: Frame | None = None
         self.last_timings: dict[str, float] = {}
 
-    # ---- perception ------------------------------------------------------------------
-    def text_lines(self, frame: Frame, region: Box | None = None) -> list[TextLine]:
-        """OCR lines inside ``region`` (frame pixels), boxes in frame pixels.
+    @property
+    def stats(self) -> dict:
+        return self.text.stats
 
-        Results are cached per region and reused while that region's pixels are
-        unchanged, so polling an unchanged screen costs a hash, not an OCR pass.
+    # ---- perception ------------------------------------------------------------------
+    def _sync(self, frame: Frame) -> None:
+        if frame is not self._frame:
+            self.text.update(frame.image)
+            self._frame = frame
+
+    def text_lines(self, frame: Frame, region: Box | None = None, *,
+                   target: str | None = None, min_score: float | None = None,
+                   box_filter: Callable[[Box], bool] | None = None) -> list[TextLine]:
+        """OCR lines inside ``region`` (frame pixels; boxes in frame pixels).
+
+        Only what changed since the previous frame is detected again, and only boxes
+        not read before are recognised.  With ``target``, recognition is lazy: boxes
+        whose size could hold the target come first and reading stops once one of
+        them matches it as a whole (score >= STOP_SCORE); other boxes stay unread.
         """
         region = clip_box(region or (0, 0, frame.width, frame.height), frame.width,
                           frame.height)
         if region[2] == 0 or region[3] == 0:
             return []
-        crop = frame.crop(region)
         t = time.perf_counter()
-        digest = hashlib.blake2b(crop.tobytes(), digest_size=16).digest()
-        self.last_timings = {"hash_ms": (time.perf_counter() - t) * 1000}
-        hit = self._cache.get(region)
-        if hit is not None and hit[0] == digest:
-            self._cache.move_to_end(region)
-            self.stats["cache_hits"] += 1
-            return hit[1]
-        self.stats["perceptions"] += 1
-        t = time.perf_counter()
-        lines = self.ocr.read(crop)
-        self.last_timings["ocr_ms"] = (time.perf_counter() - t) * 1000
-        ox, oy = region[0], region[1]
-        if ox or oy:
-            lines = [TextLine(text=ln.text, box=(ln.box[0] + ox, ln.box[1] + oy, ln.box[2],
-                                                 ln.box[3]), conf=ln.conf,
-                              char_x=tuple(c + ox for c in ln.char_x)) for ln in lines]
-        lines = [ln for ln in lines if ln.text]
-        self._cache[region] = (digest, lines)
-        while len(self._cache) > self.CACHE_ENTRIES:
-            self._cache.popitem(last=False)
-        return lines
+        self._sync(frame)
+        boxes = self.text.boxes(region)
+        if box_filter is not None:
+            boxes = [b for b in boxes if box_filter(b)]
+        if target is None:
+            lines = self.text.read(boxes)
+        else:
+            threshold = self.thresholds.min_score if min_score is None else min_score
+
+            stop_at = max(threshold, STOP_SCORE)
+
+            def whole_match(ln: TextLine) -> bool:
+                sc = score_text(target, ln.text)
+                return not sc.partial and sc.score >= stop_at
+
+            lines = self.text.read(plausible_order(target, boxes), stop=whole_match)
+        self.last_timings = {**self.text.last,
+                             "perceive_ms": (time.perf_counter() - t) * 1000}
+        return [ln for ln in lines if ln.text]
 
     def reread(self, frame: Frame, lines: list[TextLine]) -> list[TextLine]:
         """Read ``lines`` again from padded, tighter crops; return the better readings.

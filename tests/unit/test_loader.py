@@ -412,7 +412,7 @@ BAD = [
      "rigth_of", "rigth_of", "unknown key in locator 'rigth_of' (did you mean 'right_of'?)"),
     ("unknown-settings-key", "settings:\n  timeout: 5s\n  timeot: 5s\nsteps:\n  - click: OK\n",
      "timeot", "timeot", "unknown key in settings 'timeot' (did you mean 'timeout'?)"),
-    ("unknown-top-key", "step:\n  - click: OK\n", "step:", "step",
+    ("unknown-top-key", "name: x\nstep:\n  - click: OK\n", "step:", "step",
      "(did you mean 'steps'?)"),
     ("unknown-key-in-step-mapping", "steps:\n  - scroll: {direction: up, amont: 2}\n",
      "scroll", "amont", "did you mean 'amount'"),
@@ -480,6 +480,8 @@ BAD = [
      "a locator takes one of text, regex, image, at"),
     ("checked-without-kind", "steps:\n  - click:\n      text: A\n      checked: true\n",
      "checked", "checked", "`checked` only applies with `kind`"),
+    ("include-bad-var-name", "steps:\n  - include:\n      file: x.yaml\n      vars:\n"
+     "        ok: 1\n        2bad: 2\n", "2bad", "2bad", "invalid variable name"),
     ("bad-var-name", "vars:\n  1x: a\nsteps:\n  - click: OK\n", "1x", "1x",
      "invalid variable name"),
     ("step-not-a-mapping", "steps:\n  - click: OK\n  - 42\n", "- 42", None,
@@ -543,10 +545,11 @@ def test_missing_include(tmp_path):
 
 
 def test_settings_only_in_top_level_file(tmp_path):
-    inc = write(tmp_path, "inc.yaml", "settings:\n  timeout: 1s\nsteps:\n  - click: OK\n")
+    inc = write(tmp_path, "inc.yaml",
+                "steps:\n  - click: OK\nsettings:\n  timeout: 1s\n")
     p = write(tmp_path, "t.yaml", "steps:\n  - include: inc.yaml\n")
     e = expect_error(p)
-    check_error(e, inc.resolve(), 1, "settings", "only allowed in the top-level task file")
+    check_error(e, inc.resolve(), 3, "settings", "only allowed in the top-level task file")
 
 
 def test_missing_top_file(tmp_path):

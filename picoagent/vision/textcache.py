@@ -1,0 +1,255 @@
+"""Change-aware, lazy text perception.
+
+Detection (where is text?) and recognition (what does it say?) are cached
+separately and kept valid across frames:
+
+* The last frame is kept.  A new frame is compared with it; the changed pixels
+  are grouped into dirty rectangles (8-pixel cells, dilated, connected
+  components).  An identical frame costs one comparison.
+* Text boxes outside dirty rectangles are kept; inside them detection runs
+  again, on the dirty rectangle grown to cover any old box it touches.
+* Detection runs on tiles of at most ``TILE`` pixels: PP-OCR's detector misses
+  small dialogs on a large, mostly dark screen when run on the whole frame,
+  and tiles whose pixels are uniform are skipped outright.
+* Recognition is per box and lazy: a caller looking for a given text gets the
+  boxes whose size could hold it first and stops as soon as one matches.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from .frame import Box, clip_box
+from .ocr import OcrEngine, TextLine
+
+CELL = 8            # change-detection granularity, pixels
+TILE = 512          # largest detection input side
+OVERLAP = 64        # tile overlap, so a line cut by one tile is whole in the next
+MARGIN = 16         # context added around a dirty rectangle before detection
+BATCH = 6           # recognition batch (rapidocr's default)
+
+
+def _intersects(a: Box, b: Box) -> bool:
+    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
+            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
+
+
+def _union(a: Box, b: Box) -> Box:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _iou(a: Box, b: Box) -> float:
+    ix = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    iy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    if ix <= 0 or iy <= 0:
+        return 0.0
+    inter = ix * iy
+    return inter / float(a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def tiles(rect: Box, tile: int = TILE, overlap: int = OVERLAP) -> list[Box]:
+    """Split ``rect`` into overlapping tiles of at most ``tile`` pixels a side."""
+    x, y, w, h = rect
+    out = []
+    step = tile - overlap
+    ys = list(range(y, max(y + 1, y + h - overlap), step)) if h > tile else [y]
+    xs = list(range(x, max(x + 1, x + w - overlap), step)) if w > tile else [x]
+    for ty in ys:
+        for tx in xs:
+            out.append((tx, ty, min(tile, x + w - tx), min(tile, y + h - ty)))
+    return out
+
+
+def merge_tile_boxes(raw: list[tuple[Box, Box]]) -> list[Box]:
+    """Merge boxes detected in overlapping tiles.
+
+    ``raw`` holds (box, tile).  A box that touches an inner edge of its tile may be
+    a cut-off piece of a longer line: it is joined with the overlapping boxes of
+    the neighbouring tile.  Duplicates of the same line (IoU > 0.5) collapse.
+    """
+    n = len(raw)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def cut(b: Box, t: Box) -> bool:
+        return (b[0] <= t[0] + 2 or b[1] <= t[1] + 2 or b[0] + b[2] >= t[0] + t[2] - 2
+                or b[1] + b[3] >= t[1] + t[3] - 2)
+
+    order = sorted(range(n), key=lambda i: raw[i][0][0])
+    for a_i, i in enumerate(order):
+        bi, ti = raw[i]
+        for j in order[a_i + 1:]:
+            bj, tj = raw[j]
+            if bj[0] > bi[0] + bi[2]:
+                break
+            if ti == tj or not _intersects(bi, bj):
+                continue
+            # same text row (a listbox's rows touch each other vertically)
+            oy = min(bi[1] + bi[3], bj[1] + bj[3]) - max(bi[1], bj[1])
+            if oy < 0.6 * min(bi[3], bj[3]):
+                continue
+            if _iou(bi, bj) > 0.5 or cut(bi, ti) or cut(bj, tj):
+                parent[find(i)] = find(j)
+    groups: dict[int, Box] = {}
+    for i in range(n):
+        r = find(i)
+        groups[r] = _union(groups[r], raw[i][0]) if r in groups else raw[i][0]
+    return list(groups.values())
+
+
+class TextCache:
+    """Text boxes and readings for a stream of frames of one screen."""
+
+    def __init__(self, ocr: OcrEngine):
+        self.ocr = ocr
+        self._ref: np.ndarray | None = None
+        self._covered: np.ndarray | None = None       # cells where detection is current
+        self._boxes: list[Box] = []
+        self._lines: dict[Box, TextLine] = {}
+        self.stats = {"frames": 0, "unchanged": 0, "det_calls": 0, "det_px": 0,
+                      "rec_boxes": 0}
+        self.last: dict[str, float] = {}
+
+    # ---- change tracking -------------------------------------------------------------
+    def update(self, image: np.ndarray) -> list[Box]:
+        """Take a new frame; return the dirty rectangles (empty when unchanged)."""
+        self.stats["frames"] += 1
+        t = time.perf_counter()
+        h, w = image.shape[:2]
+        if self._ref is None or self._ref.shape != image.shape:
+            self._ref = image.copy()
+            self._covered = np.zeros(((h + CELL - 1) // CELL, (w + CELL - 1) // CELL), bool)
+            self._boxes, self._lines = [], {}
+            self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
+            return [(0, 0, w, h)]
+        if np.array_equal(self._ref, image):
+            self.stats["unchanged"] += 1
+            self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
+            return []
+        diff = np.any(self._ref != image, axis=2)
+        ch, cw = self._covered.shape
+        pad = np.zeros((ch * CELL, cw * CELL), bool)
+        pad[:h, :w] = diff
+        cells = pad.reshape(ch, CELL, cw, CELL).any(axis=(1, 3)).astype(np.uint8)
+        cells = cv2.dilate(cells, np.ones((3, 3), np.uint8))
+        count, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+        rects = [clip_box((int(s[0]) * CELL, int(s[1]) * CELL, int(s[2]) * CELL,
+                           int(s[3]) * CELL), w, h) for s in stats[1:count]]
+        rects = self._grow(rects)
+        for r in rects:
+            self._invalidate(r)
+        self._ref = image.copy()
+        self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
+        return rects
+
+    def _grow(self, rects: list[Box]) -> list[Box]:
+        """Grow dirty rectangles over every old box they touch; merge overlaps."""
+        changed = True
+        while changed:
+            changed = False
+            for i, r in enumerate(rects):
+                for b in self._boxes:
+                    if _intersects(r, b) and _union(r, b) != r:
+                        rects[i] = r = _union(r, b)
+                        changed = True
+            merged: list[Box] = []
+            for r in rects:
+                for k, m in enumerate(merged):
+                    if _intersects(r, m):
+                        merged[k] = _union(r, m)
+                        changed = True
+                        break
+                else:
+                    merged.append(r)
+            rects = merged
+        return rects
+
+    def _invalidate(self, rect: Box) -> None:
+        x, y, w, h = rect
+        self._covered[y // CELL:(y + h + CELL - 1) // CELL,
+                      x // CELL:(x + w + CELL - 1) // CELL] = False
+        self._boxes = [b for b in self._boxes if not _intersects(b, rect)]
+        self._lines = {b: ln for b, ln in self._lines.items() if not _intersects(b, rect)}
+
+    # ---- detection -------------------------------------------------------------------
+    def boxes(self, region: Box) -> list[Box]:
+        """Text boxes whose centre lies in ``region``, detecting only what is not current."""
+        assert self._ref is not None, "update() first"
+        img = self._ref
+        H, W = img.shape[:2]
+        x, y, w, h = region
+        cy0, cx0 = y // CELL, x // CELL
+        cy1, cx1 = (y + h + CELL - 1) // CELL, (x + w + CELL - 1) // CELL
+        todo = ~self._covered[cy0:cy1, cx0:cx1]
+        t = time.perf_counter()
+        if todo.any():
+            rows, cols = np.nonzero(todo)
+            rect = ((cx0 + cols.min()) * CELL, (cy0 + rows.min()) * CELL,
+                    (cols.max() - cols.min() + 1) * CELL, (rows.max() - rows.min() + 1) * CELL)
+            self._detect(clip_box(rect, W, H))
+        self.last["det_ms"] = (time.perf_counter() - t) * 1000
+        return [b for b in self._boxes
+                if x <= b[0] + b[2] / 2 <= x + w and y <= b[1] + b[3] / 2 <= y + h]
+
+    def _detect(self, rect: Box) -> None:
+        img = self._ref
+        H, W = img.shape[:2]
+        ctx = clip_box((rect[0] - MARGIN, rect[1] - MARGIN, rect[2] + 2 * MARGIN,
+                        rect[3] + 2 * MARGIN), W, H)
+        raw: list[tuple[Box, Box]] = []
+        for t in tiles(ctx):
+            crop = img[t[1]:t[1] + t[3], t[0]:t[0] + t[2]]
+            small = crop[::4, ::4]
+            if small.size == 0 or int(small.max()) - int(small.min()) < 8:
+                continue                                  # uniform: no text here
+            self.stats["det_calls"] += 1
+            self.stats["det_px"] += t[2] * t[3]
+            for b in self.ocr.detect(crop):
+                raw.append(((b[0] + t[0], b[1] + t[1], b[2], b[3]), t))
+        found = merge_tile_boxes(raw)
+        # keep boxes centred in the rectangle asked for; the context margin only helps
+        rx, ry, rw, rh = rect
+        found = [b for b in found if rx <= b[0] + b[2] / 2 <= rx + rw
+                 and ry <= b[1] + b[3] / 2 <= ry + rh]
+        self._boxes = [b for b in self._boxes if not _intersects(b, rect)] + found
+        self._covered[rect[1] // CELL:(rect[1] + rect[3] + CELL - 1) // CELL,
+                      rect[0] // CELL:(rect[0] + rect[2] + CELL - 1) // CELL] = True
+
+    # ---- recognition -----------------------------------------------------------------
+    def read(self, boxes: list[Box], stop: Callable[[TextLine], bool] | None = None
+             ) -> list[TextLine]:
+        """Readings of ``boxes`` in the given order; with ``stop``, recognition ends
+        after the first batch in which ``stop(line)`` holds for some line."""
+        out: list[TextLine] = []
+        todo = [b for b in boxes if b not in self._lines]
+        t = time.perf_counter()
+        done_early = False
+        if stop is not None:
+            for b in boxes:
+                if b in self._lines and stop(self._lines[b]):
+                    done_early = True
+                    break
+        i = 0
+        while todo and i < len(todo) and not done_early:
+            batch = todo[i:i + BATCH]
+            i += BATCH
+            for ln in self.ocr.recognize(self._ref, batch):
+                self._lines[ln.box] = ln
+                self.stats["rec_boxes"] += 1
+                if stop is not None and stop(ln):
+                    done_early = True
+        self.last["rec_ms"] = (time.perf_counter() - t) * 1000
+        for b in boxes:
+            if b in self._lines:
+                out.append(self._lines[b])
+        return out
