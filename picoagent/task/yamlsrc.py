@@ -81,9 +81,13 @@ def load_yaml_text(text: str, name: str) -> Any:
     except TaskFileError:
         raise
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
+        # Point at where the construct began (an unclosed bracket's line), and say
+        # where the parser gave up when that is elsewhere.
+        start, stop = e.context_mark, e.problem_mark
+        line = (start or stop).line + 1 if (start or stop) else None
         msg = " ".join(x for x in (e.context, e.problem) if x) or "invalid YAML"
+        if start and stop and stop.line != start.line:
+            msg += f" (at line {stop.line + 1})"
         raise TaskFileError(f"YAML syntax error: {msg}", name, line) from None
     except yaml.YAMLError as e:
         raise TaskFileError(f"YAML error: {e}", name) from None

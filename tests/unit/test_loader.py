@@ -396,8 +396,6 @@ def check_error(e: TaskFileError, file: Path, line: int, key: str | None, fragme
 
 # (name, yaml text, needle on the expected line, key, message fragment)
 BAD = [
-    ("yaml-indent", "steps:\n  - click: OK\n   bad: indentation\n",
-     "bad: indentation", None, "YAML syntax error"),
     ("yaml-tab", "steps:\n  - click: OK\n\t- click: B\n", "- click: B", None,
      "YAML syntax error"),
     ("duplicate-key", "steps:\n  - click: OK\n    click: B\n", "click: B", "click",
@@ -497,6 +495,36 @@ def test_bad_input(tmp_path, name, text, needle, key, fragment):
     check_error(e, p, line_of(p, needle), key, fragment)
 
 
+def test_yaml_unclosed_bracket_points_at_its_line(tmp_path):
+    p = write(tmp_path, "t.yaml", """
+        steps:
+          - click: OK
+          - type: [a, b
+          - click: X
+        """)
+    e = expect_error(p)
+    check_error(e, p, line_of(p, "[a, b"), None, "YAML syntax error")
+
+
+def test_yaml_unclosed_flow_mapping_at_end_of_file(tmp_path):
+    p = write(tmp_path, "t.yaml", "steps:\n  - click: OK\n  - click: {text: a\n\n\n")
+    check_error(expect_error(p), p, 3, None, "YAML syntax error")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the (uncommitted) yamlsrc.py:86-87 change reports e.context_mark, the start of the "
+    "enclosing block collection, for every syntax error: a mis-indented line 32 of a "
+    "steps list is reported at line 2 (the first item), with the real line only in the "
+    "message as '(at line 32)'"))
+@pytest.mark.parametrize("items", [1, 30])
+def test_yaml_bad_indentation_points_at_offending_line(tmp_path, items):
+    body = "steps:\n" + "".join(f"  - click: B{i}\n" for i in range(items))
+    p = tmp_path / "t.yaml"
+    p.write_text(body + "   oops: x\n  - click: Z\n", encoding="utf-8")
+    e = expect_error(p)
+    check_error(e, p, items + 2, None, "YAML syntax error")
+
+
 def test_bad_image_file(tmp_path):
     (tmp_path / "broken.png").write_bytes(b"not a png at all")
     p = write(tmp_path, "t.yaml", "steps:\n  - click: {image: broken.png}\n")
@@ -504,7 +532,7 @@ def test_bad_image_file(tmp_path):
 
 
 def test_included_file_with_syntax_error_names_that_file(tmp_path):
-    write(tmp_path, "b.yaml", "steps:\n  - click: OK\n   oops: 1\n")
+    write(tmp_path, "b.yaml", "steps:\n  - click: OK\n\t- click: B\n")
     p = write(tmp_path, "t.yaml", "steps:\n  - include: b.yaml\n")
     e = expect_error(p)
     assert (e.file, e.line) == (str((tmp_path / "b.yaml").resolve()), 3)
@@ -589,3 +617,31 @@ def test_variable_defined_by_set_or_read_is_not_undefined(tmp_path):
 def test_literal_dollar_brace_is_not_a_reference(tmp_path):
     p = write(tmp_path, "t.yaml", "steps:\n  - type: \"cost $${price}\"\n")
     assert load_task(p, env={}).steps[0].args.text == "cost $${price}"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "yamlsrc.py:37-45 only switches off YAML 1.1 booleans; YAML 1.1 sexagesimal, octal and "
+    "float resolvers still apply and loader.py:94-95 stringifies the number, so "
+    "`type: 12:30` types '750', `type: 010` types '8' and `type: 1.50` types '1.5'"))
+@pytest.mark.parametrize("written", ["12:30", "010", "1.50"])
+def test_unquoted_number_like_text_is_kept_as_written(tmp_path, written):
+    p = write(tmp_path, "t.yaml", f"steps:\n  - type: {written}\n  - click: {written}\n")
+    task = load_task(p, env={})
+    assert task.steps[0].args.text == written
+    assert task.steps[1].args.text == written
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "loader.py:557-563 does not scan `vars:` values for ${...} references, but the runner "
+    "interpolates an included file's vars (runner.py:647), so an undefined variable there "
+    "passes validation and only fails mid-run"))
+def test_undefined_variable_in_included_files_vars_is_reported(tmp_path):
+    lib = write(tmp_path, "lib.yaml", """
+        vars:
+          greeting: "hi ${nobody}"
+        steps:
+          - log: "${greeting}"
+        """)
+    p = write(tmp_path, "t.yaml", "steps:\n  - include: lib.yaml\n")
+    e = expect_error(p)
+    check_error(e, lib.resolve(), 2, "greeting", "undefined variable ${nobody}")
