@@ -512,7 +512,7 @@ def test_yaml_unclosed_flow_mapping_at_end_of_file(tmp_path):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "the (uncommitted) yamlsrc.py:86-87 change reports e.context_mark, the start of the "
+    "yamlsrc.py:86-87 (changed in 40e25cf) reports e.context_mark, the start of the "
     "enclosing block collection, for every syntax error: a mis-indented line 32 of a "
     "steps list is reported at line 2 (the first item), with the real line only in the "
     "message as '(at line 32)'"))

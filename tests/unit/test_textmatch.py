@@ -107,3 +107,11 @@ def test_span_is_in_original_line_coordinates():
     line = "   ＯＫ   Cancel"
     r = score_text("cancel", line)
     assert line[r.start:r.end] == "Cancel"
+
+
+def test_different_numbers_never_match():
+    assert score_text("Guest 03", "Guest 03").score == 1.0
+    assert score_text("Guest 03", "Guest 06").score <= 0.5
+    # also inside a longer line
+    assert score_text("Room 12", "Floor 1 · Room 13").score < 0.8
+    assert score_text("Room 12", "Floor 1 · Room 12").score >= 0.9
