@@ -105,8 +105,12 @@ class Runner:
         self.report = report
         self.dry_run = dry_run
         self.on_step = on_step or (lambda r: None)
-        self.vars: dict[str, str] = {**task.vars, **(variables or {})}
         self.env = dict(os.environ if env is None else env)
+        self.vars: dict[str, str] = {}
+        for k, v in task.vars.items():        # in order: a value may use earlier ones
+            self.vars[k] = v if k in task.literal_vars else interpolate(v, self.vars,
+                                                                        self.env)
+        self.vars.update(variables or {})
         self.stop = stop_event or threading.Event()
         self.results: list[StepResult] = []
         self.secrets: set[str] = set()

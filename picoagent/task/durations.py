@@ -4,7 +4,9 @@ from __future__ import annotations
 import math
 import re
 
-_UNITS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+# (multiplier, divisor): dividing by 1000 keeps "9ms" == 9 / 1000 exactly
+_UNITS = {"ms": (1, 1000), "s": (1, 1), "sec": (1, 1), "m": (60, 1), "min": (60, 1),
+          "h": (3600, 1)}
 _RX = re.compile(r"^\s*(-?\d+(?:\.\d+)?|-?\.\d+)\s*(ms|s|sec|m|min|h)?\s*$")
 
 
@@ -18,7 +20,8 @@ def parse_duration(value: object) -> float:
         m = _RX.match(value)
         if not m:
             raise ValueError(f"expected a duration like 500ms, 10s or 2m, got {value!r}")
-        secs = float(m.group(1)) * _UNITS[m.group(2) or "s"]
+        mult, div = _UNITS[m.group(2) or "s"]
+        secs = float(m.group(1)) * mult / div
     else:
         raise ValueError(f"expected a duration like 500ms, 10s or 2m, got {type(value).__name__}")
     if math.isnan(secs) or math.isinf(secs):

@@ -21,7 +21,7 @@ from .durations import parse_duration
 from .interpolate import InterpolationError, references
 from .model import (Check, Condition, Drag, If, Include, Launch, Locator, Read, Repeat,
                     Retry, Scroll, Settings, Step, Task, TypeText, WaitStable, Where)
-from .yamlsrc import LDict, LList, load_yaml_file, load_yaml_text
+from .yamlsrc import LDict, LList, load_yaml_file, load_yaml_text, source_text
 
 STEP_KINDS = (
     "click", "double_click", "right_click", "move", "drag", "scroll", "type", "press",
@@ -55,7 +55,7 @@ def load_task(path: str | os.PathLike, variables: Mapping[str, str] | None = Non
     ``variables`` override the task's ``vars`` (as ``--var`` does).  ``env`` defaults
     to ``os.environ``.  Raises :class:`TaskFileError`.
     """
-    p = Path(path).absolute()
+    p = Path(path).resolve()
     ctx = _Ctx(env=dict(os.environ if env is None else env),
                kinds_available=element_kinds_available)
     raw = load_yaml_text(text, str(p)) if text is not None else load_yaml_file(p)
@@ -92,7 +92,7 @@ class _File:
         if isinstance(v, str):
             s = v
         elif allow_number and isinstance(v, (int, float)) and not isinstance(v, bool):
-            s = str(v)
+            s = source_text(v)
         else:
             raise self.err(f"expected text, got {_kind_name(v)}", line, key)
         self.refs(s, line, key)
@@ -180,7 +180,7 @@ class _File:
                 raise self.err("empty text locator", line, key)
             return Locator(text=self.string(v, line, key), where=self.where(line))
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return Locator(text=str(v), where=self.where(line))
+            return Locator(text=source_text(v), where=self.where(line))
         if not isinstance(v, dict):
             raise self.err(f"expected a locator (text, \"@name\" or a mapping), got "
                            f"{_kind_name(v)}", line, key)
@@ -560,7 +560,8 @@ class _Ctx:
                 if isinstance(val, (dict, list)) or val is None:
                     raise f.err("a variable's value must be text or a number",
                                 vars_raw.line_of(k), n)
-                tvars[n] = str(val).lower() if isinstance(val, bool) else str(val)
+                tvars[n] = str(val).lower() if isinstance(val, bool) else source_text(val)
+                f.refs(tvars[n], vars_raw.line_of(k), n)
             if "name" in raw and not isinstance(raw["name"], (str, int, float)):
                 raise f.err("name must be text", raw.line_of("name"), "name")
             for tname in targets:       # validate every target, used or not
@@ -620,7 +621,8 @@ class _Ctx:
                 raise TaskFileError(f"undefined variable ${{{name}}} (define it in `vars:`, "
                                     "with --var, or with set/read)", file, line, key)
         name = raw.get("name") or path.stem
-        return Task(path=path, name=str(name), vars=variables, steps=steps, **extra)
+        return Task(path=path, name=str(name), vars=variables, steps=steps,
+                    literal_vars=frozenset(cli_vars), **extra)
 
 
 def _unknown(k: Any, allowed: tuple[str, ...], what: str) -> str:

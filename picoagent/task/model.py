@@ -192,6 +192,9 @@ class Task:
     steps: tuple[Step, ...]
     on_failure: tuple[Step, ...] = ()
     targets: dict[str, Locator] = field(default_factory=dict)
+    #: names given on the command line: their values are used as they are, while
+    #: values from `vars:` may refer to ${env.X} and to earlier variables
+    literal_vars: frozenset = frozenset()
 
     @property
     def folder(self) -> Path:

@@ -35,14 +35,53 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-# Only true/false are booleans (YAML 1.2 style).
+# YAML 1.2-style scalars: only true/false are booleans, and numbers are plain
+# decimal (no 1.1 sexagesimal `12:30` = 750, no octal `010` = 8).
+_NUMBER_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    k: [(tag, rx) for tag, rx in v if tag not in _NUMBER_TAGS]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."))
+
+
+class SrcInt(int):
+    """An int that remembers how it was written (``0042`` stays "0042" as text)."""
+
+    text: str
+
+
+class SrcFloat(float):
+    text: str
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> SrcInt:
+    v = SrcInt(int(node.value, 10))
+    v.text = node.value
+    return v
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> SrcFloat:
+    v = SrcFloat(float(node.value))
+    v.text = node.value
+    return v
+
+
+def source_text(v: object) -> str:
+    """How a scalar was written in the file (numbers keep leading zeros etc.)."""
+    return getattr(v, "text", None) or str(v)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
@@ -81,13 +120,21 @@ def load_yaml_text(text: str, name: str) -> Any:
     except TaskFileError:
         raise
     except yaml.MarkedYAMLError as e:
-        # Point at where the construct began (an unclosed bracket's line), and say
-        # where the parser gave up when that is elsewhere.
+        # Point at the offending line; but when the parser only gave up at the end of
+        # the file (an unclosed bracket or quote), point at where that construct began.
         start, stop = e.context_mark, e.problem_mark
-        line = (start or stop).line + 1 if (start or stop) else None
+        unclosed = (e.context or "").startswith(("while parsing a flow",
+                                                  "while scanning a quoted",
+                                                  "while scanning a double-quoted",
+                                                  "while scanning a single-quoted"))
+        at_end = stop is not None and (stop.index >= len(text.rstrip()) or
+                                       "<stream end>" in (e.problem or ""))
+        mark = start if ((at_end or unclosed) and start is not None) else (stop or start)
+        line = mark.line + 1 if mark else None
         msg = " ".join(x for x in (e.context, e.problem) if x) or "invalid YAML"
-        if start and stop and stop.line != start.line:
-            msg += f" (at line {stop.line + 1})"
+        other = stop if mark is start else start
+        if other is not None and mark is not None and other.line != mark.line:
+            msg += f" (see also line {other.line + 1})"
         raise TaskFileError(f"YAML syntax error: {msg}", name, line) from None
     except yaml.YAMLError as e:
         raise TaskFileError(f"YAML error: {e}", name) from None

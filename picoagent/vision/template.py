@@ -70,5 +70,5 @@ class TemplateMatcher:
                 break
             hits.append(TemplateHit((int(x), int(y), int(tw), int(th)), float(score),
                                     best_scale))
-            res[max(0, y - th // 2):y + th // 2 + 1, max(0, x - tw // 2):x + tw // 2 + 1] = -1
+            res[max(0, y - th + 1):y + th, max(0, x - tw + 1):x + tw] = -1   # no overlaps
         return hits, best_score

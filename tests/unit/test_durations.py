@@ -69,10 +69,6 @@ def test_milliseconds_close_to_int_over_1000(n):
     assert parse_duration(f"{n}ms") == pytest.approx(n / 1000, rel=1e-15, abs=0)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "durations.py:21 multiplies by the unit factor 0.001 instead of dividing by 1000, "
-    "so e.g. '9ms' gives 0.009000000000000001 rather than 0.009 (about 13% of whole "
-    "millisecond values are off by one ulp)"))
 @pytest.mark.parametrize("n", [9, 13, 18, 26])
 def test_milliseconds_exactly_int_over_1000(n):
     assert parse_duration(f"{n}ms") == n / 1000

@@ -511,11 +511,6 @@ def test_yaml_unclosed_flow_mapping_at_end_of_file(tmp_path):
     check_error(expect_error(p), p, 3, None, "YAML syntax error")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "yamlsrc.py:86-87 (changed in 40e25cf) reports e.context_mark, the start of the "
-    "enclosing block collection, for every syntax error: a mis-indented line 32 of a "
-    "steps list is reported at line 2 (the first item), with the real line only in the "
-    "message as '(at line 32)'"))
 @pytest.mark.parametrize("items", [1, 30])
 def test_yaml_bad_indentation_points_at_offending_line(tmp_path, items):
     body = "steps:\n" + "".join(f"  - click: B{i}\n" for i in range(items))
@@ -552,11 +547,6 @@ def test_self_include_cycle(tmp_path):
     check_error(e, a.resolve(), 2, "include", "include cycle: a.yaml -> a.yaml")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loader.py:58 uses Path.absolute() for the top-level file but includes are "
-    ".resolve()d (loader.py:512), so when the task path contains '..' or a symlink the "
-    "cycle check misses the first file: it is re-read as an included file and the "
-    "error is 'unknown top-level key settings' in a.yaml instead of the cycle"))
 def test_include_cycle_detected_through_non_normalised_path(tmp_path):
     (tmp_path / "sub").mkdir()
     write(tmp_path, "a.yaml", "settings:\n  timeout: 5s\nsteps:\n  - include: b.yaml\n")
@@ -619,10 +609,6 @@ def test_literal_dollar_brace_is_not_a_reference(tmp_path):
     assert load_task(p, env={}).steps[0].args.text == "cost $${price}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "yamlsrc.py:37-45 only switches off YAML 1.1 booleans; YAML 1.1 sexagesimal, octal and "
-    "float resolvers still apply and loader.py:94-95 stringifies the number, so "
-    "`type: 12:30` types '750', `type: 010` types '8' and `type: 1.50` types '1.5'"))
 @pytest.mark.parametrize("written", ["12:30", "010", "1.50"])
 def test_unquoted_number_like_text_is_kept_as_written(tmp_path, written):
     p = write(tmp_path, "t.yaml", f"steps:\n  - type: {written}\n  - click: {written}\n")
@@ -631,10 +617,6 @@ def test_unquoted_number_like_text_is_kept_as_written(tmp_path, written):
     assert task.steps[1].args.text == written
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loader.py:557-563 does not scan `vars:` values for ${...} references, but the runner "
-    "interpolates an included file's vars (runner.py:647), so an undefined variable there "
-    "passes validation and only fails mid-run"))
 def test_undefined_variable_in_included_files_vars_is_reported(tmp_path):
     lib = write(tmp_path, "lib.yaml", """
         vars:
