@@ -84,8 +84,13 @@ def main() -> None:
               help="Write run.jsonl and annotated screenshots into this folder.")
 @click.option("--threads", type=click.IntRange(1, 64), default=None,
               help=f"Inference threads (default: task setting, else {defaults.THREADS}).")
+@click.option("--interval", default=None, metavar="DURATION",
+              help="Minimum time between observations while waiting (e.g. 500ms); "
+                   "overrides settings.interval.")
+@click.option("--region", default=None, metavar="X,Y,W,H",
+              help="Look only in this part of the screen; overrides settings.region.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
-def run(task_file, var, dry_run, report_dir, threads, verbose):
+def run(task_file, var, dry_run, report_dir, threads, interval, region, verbose):
     """Run a task file on the live X display.
 
     \b
@@ -103,6 +108,7 @@ def run(task_file, var, dry_run, report_dir, threads, verbose):
 
     try:
         task = load_task(task_file, _parse_vars(var))
+        task = _override_settings(task, interval, region)
         check_display()
         report = Report(report_dir) if report_dir else None
     except PicoAgentError as e:
@@ -140,6 +146,29 @@ def run(task_file, var, dry_run, report_dir, threads, verbose):
     f = result.failure
     click.echo(f"FAILED at {f.where} ({f.kind}): {f.message}", err=True)
     sys.exit(EXIT_FAILED)
+
+
+def _override_settings(task, interval, region):
+    from dataclasses import replace
+
+    from .task.durations import parse_duration
+
+    kw = {}
+    if interval is not None:
+        try:
+            kw["interval"] = parse_duration(interval)
+        except ValueError as e:
+            raise UsageError(f"--interval: {e}") from None
+    if region is not None:
+        try:
+            r = tuple(int(v) for v in region.split(","))
+        except ValueError:
+            r = ()
+        if len(r) != 4 or r[2] <= 0 or r[3] <= 0 or min(r) < 0:
+            raise UsageError(f"--region {region!r}: expected X,Y,W,H (whole numbers, "
+                             "W and H > 0)")
+        kw["region"] = r
+    return replace(task, settings=replace(task.settings, **kw)) if kw else task
 
 
 @main.command()
@@ -284,6 +313,43 @@ def inspect(image, out, as_json, threads):
         click.echo(f"{i:3}  {e.kind:5} {str(list(e.box)):22} {e.score:.2f}  {e.text}")
     if out:
         click.echo(f"annotated image: {out}")
+
+
+@main.command()
+@click.option("--image", type=click.Path(dir_okay=False),
+              help="Screenshot to measure (default: a bundled 1280x720 screenshot).")
+@click.option("--live", is_flag=True, help="Measure on the live screen (also times grabs).")
+@click.option("--target", default=None, help="Text to find (default: one from the image).")
+@click.option("--template", type=click.Path(dir_okay=False), default=None,
+              help="Also time an image target with this PNG.")
+@click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS)
+@click.option("--repeat", type=click.IntRange(1, 50), default=3, help="Runs per stage.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def bench(image, live, target, template, threads, repeat, as_json):
+    """Time each perception stage on this device and suggest settings.
+
+    Run this first when sizing a board.
+
+    \b
+    Examples:
+      picoagent bench
+      picoagent bench --live --threads 2
+      picoagent bench --image shot.png --target "Start"
+    """
+    from .bench import format_table, run_bench
+
+    try:
+        if live:
+            from .devices import check_display
+            check_display()
+        if image and not Path(image).is_file():
+            raise UsageError(f"--image {image}: file not found")
+        click.echo("measuring (models load first; this takes a few seconds)...", err=True)
+        fig = run_bench(image, threads=threads, target=target, live=live, repeat=repeat,
+                        template=template)
+    except PicoAgentError as e:
+        _fail(e)
+    click.echo(json.dumps(fig) if as_json else format_table(fig))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,7 +28,9 @@ from .ocr import OcrEngine, TextLine
 CELL = 8            # change-detection granularity, pixels
 TILE = 512          # largest detection input side
 OVERLAP = 64        # tile overlap, so a line cut by one tile is whole in the next
-MARGIN = 16         # context added around a dirty rectangle before detection
+MARGIN = 32         # context added around a dirty rectangle before detection
+MIN_CONTEXT = 256   # detection input at least this wide and high: on tight crops the
+                    # detector merges neighbouring words ("(Yes)(No)" on xmessage)
 BATCH = 6           # recognition batch (rapidocr's default)
 
 
@@ -193,10 +195,13 @@ class TextCache:
         todo = ~self._covered[cy0:cy1, cx0:cx1]
         t = time.perf_counter()
         if todo.any():
-            rows, cols = np.nonzero(todo)
-            rect = ((cx0 + cols.min()) * CELL, (cy0 + rows.min()) * CELL,
-                    (cols.max() - cols.min() + 1) * CELL, (rows.max() - rows.min() + 1) * CELL)
-            self._detect(clip_box(rect, W, H))
+            # one detection per connected uncovered area, not their bounding box
+            count, _, stats, _ = cv2.connectedComponentsWithStats(todo.astype(np.uint8),
+                                                                  connectivity=8)
+            for sx, sy, sw, sh, _area in stats[1:count]:
+                rect = ((cx0 + int(sx)) * CELL, (cy0 + int(sy)) * CELL, int(sw) * CELL,
+                        int(sh) * CELL)
+                self._detect(clip_box(rect, W, H))
         self.last["det_ms"] = (time.perf_counter() - t) * 1000
         return [b for b in self._boxes
                 if x <= b[0] + b[2] / 2 <= x + w and y <= b[1] + b[3] / 2 <= y + h]
@@ -204,8 +209,10 @@ class TextCache:
     def _detect(self, rect: Box) -> None:
         img = self._ref
         H, W = img.shape[:2]
-        ctx = clip_box((rect[0] - MARGIN, rect[1] - MARGIN, rect[2] + 2 * MARGIN,
-                        rect[3] + 2 * MARGIN), W, H)
+        cw, ch = max(rect[2] + 2 * MARGIN, MIN_CONTEXT), max(rect[3] + 2 * MARGIN, MIN_CONTEXT)
+        cx = min(max(0, rect[0] + rect[2] // 2 - cw // 2), max(0, W - cw))
+        cy = min(max(0, rect[1] + rect[3] // 2 - ch // 2), max(0, H - ch))
+        ctx = clip_box((cx, cy, cw, ch), W, H)
         raw: list[tuple[Box, Box]] = []
         for t in tiles(ctx):
             crop = img[t[1]:t[1] + t[3], t[0]:t[0] + t[2]]
@@ -221,7 +228,11 @@ class TextCache:
         rx, ry, rw, rh = rect
         found = [b for b in found if rx <= b[0] + b[2] / 2 <= rx + rw
                  and ry <= b[1] + b[3] / 2 <= ry + rh]
-        self._boxes = [b for b in self._boxes if not _intersects(b, rect)] + found
+        # replace what was known inside the rectangle (by box centre, the same rule
+        # as for what was found: a box reaching in from outside stays)
+        self._boxes = [b for b in self._boxes
+                       if not (rx <= b[0] + b[2] / 2 <= rx + rw and ry <= b[1] + b[3] / 2 <= ry + rh)
+                       ] + found
         self._covered[rect[1] // CELL:(rect[1] + rect[3] + CELL - 1) // CELL,
                       rect[0] // CELL:(rect[0] + rect[2] + CELL - 1) // CELL] = True
 

@@ -50,7 +50,9 @@ def start_xvfb(display):
     if not os.path.exists(xa):
         open(xa, "a").close()
     ENV["XAUTHORITY"] = xa
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp"],
+    # -noreset: otherwise the server resets (root colour lost) when xsetroot exits
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{W}x{H}x24", "-nolisten", "tcp",
+                             "-noreset"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         if os.path.exists(f"/tmp/.X11-unix/X{num}"):
@@ -109,8 +111,8 @@ def geometry(wid):
         if ":" in line:
             k, _, val = line.strip().partition(":")
             v[k] = val.strip()
-    bw = int(v["Border width"])
-    return (int(v["Absolute upper-left X"]) - bw, int(v["Absolute upper-left Y"]) - bw,
+    bw = int(v["Border width"])   # xwininfo's absolute corner is the border's outer corner
+    return (int(v["Absolute upper-left X"]), int(v["Absolute upper-left Y"]),
             int(v["Width"]) + 2 * bw, int(v["Height"]) + 2 * bw)
 
 
@@ -164,7 +166,7 @@ def s_zenity_entry():
 
 def s_zenity_question():
     shoot(["zenity", "--question", "--title=Delete file",
-           "--text=Delete the selected report permanently?", "--ok-label=Delete",
+           "--text=Remove the selected report permanently?", "--ok-label=Delete",
            "--cancel-label=Keep"], "^Delete file$", "zenity_question.png", pos=(300, 200))
 
 
@@ -175,7 +177,7 @@ def s_zenity_list():
             ("notes.txt", "2 KB", "27 Feb 2024"),
             ("invoice-0042.pdf", "310 KB", "05 Mar 2024"),
             ("backup.tar.gz", "820 MB", "11 Mar 2024")]
-    cmd = ["zenity", "--list", "--title=Open recent", "--text=Choose a file to open:",
+    cmd = ["zenity", "--list", "--title=Open recent", "--text=Choose a recent file:",
            "--column=Name", "--column=Size", "--column=Modified",
            "--width=620", "--height=420", "--ok-label=Open"]
     for r in rows:
@@ -185,7 +187,7 @@ def s_zenity_list():
 
 def s_yad_form():
     shoot(["yad", "--form", "--title=New account", "--text=Create a new user account",
-           "--width=460", "--geometry=+380+150",
+           "--width=460", "--borders=12",
            "--field=First name", "--field=Last name", "--field=Email",
            "--field=Role:CB", "--field=Send welcome email:CHK",
            "", "", "", "Staff!Admin!Guest", "TRUE",
@@ -242,11 +244,12 @@ def s_change_pair():
         dlg = launch(["zenity", "--info", "--title=Session expiring",
                       "--text=Your session will expire in 2 minutes.\n\n"
                       "Save your work and sign in again to continue.",
-                      "--width=560", "--height=330", "--ok-label=Stay signed in"])
+                      "--width=476", "--height=330",   # GTK adds 84 px: 560x330
+                      "--ok-label=Stay signed in"])
         try:
             wid = find_window("^Session expiring$")
             time.sleep(0.5)
-            move(wid, 660, 190)
+            move(wid, 680, 190)
             time.sleep(2.0)
             rect = geometry(wid)
             after = grab()
@@ -260,7 +263,7 @@ def s_change_pair():
     diff = np.abs(a - b).sum(axis=2) > 0
     ys, xs = np.nonzero(diff)
     x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
-    print(f"  dialog window {rect}; changed pixels bbox {(x0, y0, x1 - x0, y1 - y0)}")
+    print(f"  dialog window {rect}; changed pixels bbox {tuple(int(v) for v in (x0, y0, x1 - x0, y1 - y0))}")
     rx, ry, rw, rh = rect
     if not (rx <= x0 and ry <= y0 and x1 <= rx + rw and y1 <= ry + rh):
         raise RuntimeError("pixels changed outside the dialog rectangle")
@@ -292,6 +295,27 @@ def chromium(page, name):
     save(img, name)
 
 
+def chromium_layout(page):
+    """Print the text-range rects that the page's own probe script (<pre id=rects>)
+    records for its targets, table cells and headers: Chromium's layout, used as the
+    starting region for the ground-truth boxes of the two web pages."""
+    import html
+    import json
+    import re
+    prof = tempfile.mkdtemp(prefix="corpus-chromium-")
+    env = {k: v for k, v in ENV.items() if k != "DISPLAY"}
+    try:
+        dom = subprocess.run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={prof}",
+                              "--dump-dom", "file://" + os.path.join(HERE, "pages", page)],
+                             env=env, check=True, timeout=120, capture_output=True,
+                             text=True).stdout
+    finally:
+        shutil.rmtree(prof, ignore_errors=True)
+    m = re.search(r'<pre id="rects">(.*?)</pre>', dom, re.S)
+    for k, v in json.loads(html.unescape(m.group(1))).items():
+        print(f"  {k.split('|', 1)[1]!r}: [{', '.join(f'{c:g}' for c in v)}]")
+
+
 def s_chromium_login():
     chromium("kiosk_login.html", "chromium_login.png")
 
@@ -314,7 +338,14 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("screens", nargs="*", help=f"subset of: {' '.join(SCREENS)}")
     ap.add_argument("--display", default=":53", help="display for our own Xvfb (:53)")
+    ap.add_argument("--layout", action="store_true",
+                    help="only print Chromium's text rects for the two web pages")
     args = ap.parse_args()
+    if args.layout:
+        for page in ("kiosk_login.html", "dark_settings.html"):
+            print(page)
+            chromium_layout(page)
+        return 0
     names = args.screens or list(SCREENS)
     bad = [n for n in names if n not in SCREENS]
     if bad:

@@ -1,0 +1,42 @@
+"""Ctrl-C and SIGTERM stop a run within a second and still write the report."""
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_stops_quickly_and_flushes_report(tmp_path, xdisplay, sig, code):
+    task = tmp_path / "t.yaml"
+    task.write_text("settings: {timeout: 60s}\nsteps:\n  - log: started\n"
+                    "  - wait_for: Something that never appears\n")
+    rep = tmp_path / "rep"
+    proc = subprocess.Popen([sys.executable, "-m", "picoagent.cli", "run", str(task),
+                             "--report", str(rep)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            f = rep / "run.jsonl"
+            if f.exists() and f.read_text().count("\n") >= 1:
+                break
+            time.sleep(0.1)
+        time.sleep(1.0)                 # now inside the wait loop
+        t = time.monotonic()
+        proc.send_signal(sig)
+        proc.wait(timeout=10)
+        took = time.monotonic() - t
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == code, proc.stderr.read()
+    assert took < 1.0, took
+    lines = (rep / "run.jsonl").read_text().splitlines()
+    records = [json.loads(x) for x in lines]            # every line is whole JSON
+    assert records[0]["message"] == "started"
+    assert records[-1]["summary"] and records[-1]["interrupted"] is True
