@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -121,7 +122,8 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, verbose)
         raise RunInterrupted(signum)
 
     signal.signal(signal.SIGTERM, on_term)
-    click.echo(f"picoagent {__version__}: {task.name} ({len(task.steps)} steps"
+    from .task.model import walk_steps
+    click.echo(f"picoagent {__version__}: {task.name} ({sum(1 for _ in walk_steps(task.steps))} steps"
                f"{', dry run' if dry_run else ''})")
     t0 = time.monotonic()
     try:
@@ -235,19 +237,18 @@ def find(locator, image, as_json, threads):
       picoagent find OK --image tests/data/zenity_entry.png
       picoagent find '{text: OK, right_of: Cancel}' --json
     """
-    import yaml
-
-    from .errors import TargetNotFound
+    from .errors import TargetNotFound, TaskFileError
     from .task import load_task
 
     try:
+        # the task loader reads LOCATOR, so it means exactly what it means in a task
+        value = locator if locator.lstrip().startswith("{") else json.dumps(locator)
         try:
-            raw = yaml.safe_load(locator) if locator.lstrip().startswith("{") else locator
-        except yaml.YAMLError as e:
-            raise UsageError(f"LOCATOR is not valid YAML: {e}") from None
-        step = yaml.safe_dump({"steps": [{"wait_for": raw}]}, allow_unicode=True)
-        task = load_task(Path.cwd() / "<locator>", text=step)
-        loc = task.steps[0].args
+            task = load_task(Path.cwd() / "LOCATOR", text=f"steps:\n- wait_for: {value}\n")
+        except TaskFileError as e:
+            raise UsageError(f"LOCATOR: {e.message}") from None
+        from .agent.runner import bind_locator
+        loc = bind_locator(task.steps[0].args, {}, os.environ)
         vision, frame = _vision_and_frame(image, threads)
         t = time.perf_counter()
         try:
@@ -284,7 +285,7 @@ def inspect(image, out, as_json, threads):
 
     \b
     Examples:
-      picoagent inspect --image tests/data/xcalc.png --out xcalc-annotated.png
+      picoagent inspect --image tests/data/corpus/xcalc.png --out xcalc-annotated.png
       picoagent inspect --json
     """
     from .agent.report import annotate, save_png

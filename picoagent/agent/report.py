@@ -71,4 +71,9 @@ def annotate(image: np.ndarray, boxes: list[tuple], point: tuple | None = None,
 
 
 def save_png(path: Path, image: np.ndarray) -> None:
-    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    """Write ``image`` (RGB) as PNG; raises OSError when it cannot be written."""
+    if Path(path).suffix.lower() != ".png":
+        raise OSError(f"{path}: screenshots are PNG files; the name must end in .png")
+    ok = cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise OSError(f"cannot write {path}")

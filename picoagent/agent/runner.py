@@ -26,6 +26,7 @@ from ..task.interpolate import InterpolationError, interpolate
 from ..task.model import (Check, Condition, Drag, If, Include, Launch, Locator, Read,
                           Repeat, Retry, Scroll, Step, Task, TypeText, WaitStable)
 from ..vision.frame import Frame, Match, clip_box, frame_to_screen, screen_region_to_frame
+from ..vision.geometry import reading_order
 from ..vision.vision import Vision
 from .report import Report, annotate, save_png
 
@@ -119,6 +120,8 @@ class Runner:
         self._deadline = 0.0
         self._start = 0.0
         self._last_frame: Frame | None = None
+        self._tolerant = 0
+        self._in_on_failure = False
 
     # ---- public ----------------------------------------------------------------------
     def run(self) -> RunResult:
@@ -133,7 +136,7 @@ class Runner:
                 failure = next(r for r in reversed(self.results) if r.status == "failed")
             if failure is not None and self.task.on_failure:
                 self._deadline = time.monotonic() + max(30.0, self.settings.timeout * 3)
-                self._count = 0
+                self._in_on_failure = True      # numbering goes on; max_steps not applied
                 try:
                     self._run_block(self.task.on_failure, 0, on_failure=True)
                 except _Outcome:
@@ -188,31 +191,44 @@ class Runner:
         t0 = time.perf_counter()
         info = _StepInfo()
         err: BaseException | None = None
+        block = step.kind in ("if", "repeat", "retry", "include")
+        if block and step.optional:
+            self._tolerant += 1           # failures inside an optional block are warnings
         try:
-            if self._count > self.settings.max_steps:
+            if self._count > self.settings.max_steps and not self._in_on_failure:
                 raise BudgetExceeded(f"max_steps ({self.settings.max_steps}) reached")
             if time.monotonic() > self._deadline:
                 raise BudgetExceeded(f"max_runtime ({self.settings.max_runtime:g}s) reached")
             handler = getattr(self, "_do_" + step.kind)
-            if step.kind in ("if", "repeat", "retry", "include"):
+            if block:
                 self._emit(step, idx, depth, info, t0, status="started")
             handler(step, step.args, info, depth)
         except _Outcome:
-            raise
+            if not (block and step.optional):
+                raise
+            info.message = "a step inside failed (optional block)"
+            self._emit(step, idx, depth, info, t0, status="warning")
+            return
         except StepFailure as e:
             err = e
-        except InterpolationError as e:
+        except (InterpolationError, re.error) as e:
             err = StepFailure(str(e))
         except (DisplayLost, RunInterrupted, KeyboardInterrupt):
             raise
+        finally:
+            if block and step.optional:
+                self._tolerant -= 1
         if err is not None:
-            # a dry run reports what it could not resolve and goes on
-            status = "warning" if step.optional or self.dry_run else "failed"
             info.message = str(err)
-            res = self._emit(step, idx, depth, info, t0, status=status)
-            if status == "failed":
+            # optional steps, dry runs and attempts inside retry/optional blocks warn
+            tolerated = step.optional or self.dry_run or self._tolerant > 0
+            res = self._emit(step, idx, depth, info, t0,
+                             status="warning" if tolerated else "failed")
+            if not tolerated:
                 self._shoot(res, info)
                 raise _Outcome()
+            if not (step.optional or self.dry_run):
+                raise _Outcome()          # let the enclosing retry / optional block see it
             return
         self._emit(step, idx, depth, info, t0, status=info.status)
 
@@ -221,8 +237,8 @@ class Runner:
         m = info.match
         res = StepResult(
             index=idx, kind=step.kind, where=str(step.where), status=status, depth=depth,
-            label=step.label, target=info.target,
-            element=m.element.to_dict() if m else None,
+            label=self._label(step), target=self._redact(info.target),
+            element=self._redact_element(m.element.to_dict()) if m else None,
             score=round(m.score, 3) if m else None, point=info.point,
             runners_up=m.to_dict()["runners_up"] if m else [],
             action=self._redact(info.action), message=self._redact(info.message),
@@ -257,6 +273,19 @@ class Runner:
                 self.results[-1] = res
             self.report.write(res.to_record())
         return res
+
+    def _label(self, step: Step) -> str | None:
+        if step.label is None:
+            return None
+        try:
+            return self._redact(interpolate(step.label, self.vars, self.env))
+        except InterpolationError:
+            return step.label
+
+    def _redact_element(self, el: dict) -> dict:
+        if el.get("text"):
+            el["text"] = self._redact(el["text"])
+        return el
 
     def _redact(self, text: str | None) -> str | None:
         if text is None:
@@ -313,16 +342,7 @@ class Runner:
                                      end - time.monotonic())))
 
     def _bind(self, loc: Locator) -> Locator:
-        """The locator with ${vars} substituted in its strings (relations too)."""
-        kw: dict[str, Any] = {}
-        for f in ("text", "regex"):
-            v = getattr(loc, f)
-            if v is not None and "${" in v:
-                kw[f] = interpolate(v, self.vars, self.env)
-        for rel, other in loc.relations():
-            if isinstance(other, Locator):
-                kw[rel] = self._bind(other)
-        return replace(loc, **kw) if kw else loc
+        return bind_locator(loc, self.vars, self.env)
 
     def _try_locate(self, loc: Locator, frame: Frame) -> Match | TargetNotFound:
         try:
@@ -478,7 +498,10 @@ class Runner:
 
     def _do_read(self, step, a: Read, info, depth):
         pattern = interpolate(a.pattern, self.vars, self.env) if a.pattern else None
-        rx = re.compile(pattern) if pattern else None
+        try:
+            rx = re.compile(pattern) if pattern else None
+        except re.error as e:
+            raise StepFailure(f"pattern {pattern!r} is invalid: {e}") from None
         found: list[str] = []
         target_found = False
 
@@ -494,13 +517,15 @@ class Runner:
                 box = r.element.box
                 lines = self.vision.text_lines(frame, self._region(frame))
                 hits = [ln for ln in lines if _overlap(ln.box, box)]
+                hits = [hits[i] for i in reading_order([ln.box for ln in hits])]
                 text = " ".join(ln.text for ln in hits) or (r.element.text or "")
             else:
                 region = screen_region_to_frame(frame, a.region)
                 lines = self.vision.text_lines(frame, region)
-                from ..vision.geometry import reading_order
                 order = reading_order([ln.box for ln in lines])
                 text = " ".join(lines[i].text for i in order)
+                if not text:
+                    return None                 # nothing to read there (yet)
             target_found = True
             found[:] = [text]
             if rx is None:
@@ -578,12 +603,15 @@ class Runner:
         if not a.detach:
             self._procs.append(p)
         if a.wait:
-            timeout = self._timeout(step, step.timeout or defaults.LAUNCH_WAIT_TIMEOUT_S)
-            end = time.monotonic() + timeout
+            timeout = step.timeout if step.timeout is not None \
+                else defaults.LAUNCH_WAIT_TIMEOUT_S
+            end = min(time.monotonic() + timeout, self._deadline)
             while p.poll() is None:
-                if time.monotonic() > end:
-                    raise ActionFailed(f"{argv[0]} still running after {timeout:g}s")
-                self._sleep(0.05)
+                if time.monotonic() >= end:
+                    raise ActionFailed(f"{argv[0]} still running after "
+                                       f"{time.monotonic() - (end - timeout):.1f}s")
+                if self.stop.wait(0.05):
+                    raise RunInterrupted(15)
             if p.returncode != 0:
                 raise ActionFailed(f"{argv[0]} exited with status {p.returncode}")
 
@@ -629,22 +657,22 @@ class Runner:
                               "iterations")
 
     def _do_retry(self, step, a: Retry, info, depth):
-        for attempt in range(1, (1 if self.dry_run else a.max) + 1):
+        attempts = 1 if self.dry_run else a.max
+        for attempt in range(1, attempts + 1):
             mark = len(self.results)
+            self._tolerant += 1           # a failed attempt is a warning, not the failure
             try:
                 self._run_block(a.steps, depth + 1)
                 info.message = f"passed on attempt {attempt}"
                 return
             except _Outcome:
                 last = next((r for r in reversed(self.results[mark:])
-                             if r.status == "failed"), None)
-                # an attempt that failed is a warning in the report, not the run's failure
-                for i in range(mark, len(self.results)):
-                    if self.results[i].status == "failed":
-                        self.results[i] = replace(self.results[i], status="warning")
-                if attempt == a.max or self.dry_run:
-                    raise StepFailure(f"failed {a.max} attempts; last: "
+                             if r.status == "warning" and r.message), None)
+                if attempt == attempts:
+                    raise StepFailure(f"failed {attempts} attempt(s); last: "
                                       f"{last.message if last else '?'}") from None
+            finally:
+                self._tolerant -= 1
 
     def _do_include(self, step, a: Include, info, depth):
         for k, v in a.defaults.items():
@@ -653,6 +681,29 @@ class Runner:
             self.vars[k] = interpolate(v, self.vars, self.env)
         info.target = a.path.name
         self._run_block(a.steps, depth + 1)
+
+
+def bind_locator(loc: Locator, variables: Mapping[str, str], env: Mapping[str, str]
+                 ) -> Locator:
+    """The locator with ${vars} substituted in its strings (relations too).
+
+    Raises StepFailure when a regex becomes invalid after substitution.
+    """
+    kw: dict[str, Any] = {}
+    for f in ("text", "regex"):
+        v = getattr(loc, f)
+        if v is not None and "${" in v:
+            kw[f] = interpolate(v, variables, env)
+    if "regex" in kw:
+        try:
+            re.compile(kw["regex"])
+        except re.error as e:
+            raise StepFailure(f"regex {kw['regex']!r} (after substitution) is invalid: "
+                              f"{e}") from None
+    for rel, other in loc.relations():
+        if isinstance(other, Locator):
+            kw[rel] = bind_locator(other, variables, env)
+    return replace(loc, **kw) if kw else loc
 
 
 _OPS = {"equals": "equal", "matches": "match", "contains": "contain"}

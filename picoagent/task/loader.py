@@ -226,7 +226,10 @@ class _File:
             elif k in ("min_score", "confidence"):
                 kw[k] = self.fraction(val, ln, k)
         if base is not None:
-            return replace(base, **kw, name=None if kw else base.name)
+            merged = replace(base, **kw, name=None if kw else base.name)
+            if kw:
+                self._check_locator(merged, line, key)
+            return merged
         what = [k for k in ("text", "regex", "image", "at") if k in kw]
         if len(what) > 1:
             raise self.err(f"a locator takes one of text, regex, image, at (found "
@@ -238,6 +241,14 @@ class _File:
             raise self.err("`checked` only applies with `kind`", m.line_of("checked"),
                            "checked")
         return Locator(**kw, where=self.where(line))
+
+    def _check_locator(self, loc: Locator, line: int, key: str) -> None:
+        what = [k for k in ("text", "regex", "image", "at") if getattr(loc, k) is not None]
+        if len(what) > 1:
+            raise self.err(f"a locator takes one of text, regex, image, at (found "
+                           f"{', '.join(what)} after merging the named target)", line, key)
+        if loc.checked is not None and loc.kind is None:
+            raise self.err("`checked` only applies with `kind`", line, key)
 
     def named(self, name: str, line: int, key: str) -> Locator:
         if name in self.targets:
@@ -274,6 +285,9 @@ class _File:
                                extra[0])
             kw[k] = self.locator(m[k], m.line_of(k), k)
         else:
+            if "timeout" in m:
+                raise self.err("`timeout` applies to visible/not_visible, not to `var`",
+                               m.line_of("timeout"), "timeout")
             name = self.string(m["var"], m.line_of("var"), "var", allow_number=False)
             self.var_name(name, m.line_of("var"), "var", define=False)
             self.ctx.var_refs.append((name, self.name, m.line_of("var"), "var"))
@@ -368,6 +382,9 @@ class _File:
         m = self.mapping(v, ln, key, ("text", "into", "clear", "secret"), "type")
         if "text" not in m:
             raise self.err("type needs `text`", ln, key)
+        if "clear" in m and "into" not in m:
+            raise self.err("`clear` needs `into` (the field to clear)", m.line_of("clear"),
+                           "clear")
         return TypeText(
             text=self.string(m["text"], m.line_of("text"), "text"),
             into=self.locator(m["into"], m.line_of("into"), "into") if "into" in m else None,
@@ -428,7 +445,8 @@ class _File:
         out = {}
         for k, val in v.items():
             name = self.var_name(k, v.line_of(k), str(k))
-            out[name] = self.string(val, v.line_of(k), name)
+            out[name] = str(val).lower() if isinstance(val, bool) else \
+                self.string(val, v.line_of(k), name)
         return out
 
     def _s_sleep(self, v, ln, key, _):
@@ -459,6 +477,8 @@ class _File:
         s = self.string(v, ln, key, allow_number=False)
         if not s.strip():
             raise self.err("screenshot needs a file name", ln, key)
+        if not s.lower().endswith(".png"):
+            raise self.err(f"screenshot {s!r}: the file name must end in .png", ln, key)
         return s
 
     def _s_log(self, v, ln, key, _):
@@ -531,6 +551,7 @@ class _Ctx:
         self.stack: list[Path] = []
         self.var_defs: set[str] = set()
         self.var_refs: list[tuple[str, str, int, str]] = []
+        self.cli_vars: set[str] = set()
 
     def file(self, raw: Any, path: Path, allowed: tuple[str, ...]):
         name = str(path)
@@ -555,6 +576,7 @@ class _Ctx:
                 raise f.err("vars must be a mapping of name: value", raw.line_of("vars"),
                             "vars")
             tvars = {}
+            top = "settings" in allowed
             for k, val in vars_raw.items():
                 n = f.var_name(k, vars_raw.line_of(k), str(k))
                 if isinstance(val, (dict, list)) or val is None:
@@ -562,6 +584,17 @@ class _Ctx:
                                 vars_raw.line_of(k), n)
                 tvars[n] = str(val).lower() if isinstance(val, bool) else source_text(val)
                 f.refs(tvars[n], vars_raw.line_of(k), n)
+                if top:     # values are filled in when the run starts, in order
+                    try:
+                        later = [r for r in references(tvars[n]) if not r.startswith("env.")
+                                 and r not in tvars and r not in self.cli_vars]
+                    except InterpolationError:
+                        later = []
+                    if later:
+                        raise f.err(f"${{{later[0]}}} is not defined before `{n}` (a value "
+                                    "in `vars:` may use ${env.X}, earlier variables and "
+                                    "--var; use `set:` for the rest)",
+                                    vars_raw.line_of(k), n)
             if "name" in raw and not isinstance(raw["name"], (str, int, float)):
                 raise f.err("name must be text", raw.line_of("name"), "name")
             for tname in targets:       # validate every target, used or not
@@ -605,6 +638,7 @@ class _Ctx:
         return Settings(**kw)
 
     def top(self, raw: Any, path: Path, cli_vars: dict[str, str]) -> Task:
+        self.cli_vars = set(cli_vars)
         tvars, steps, extra = self.file(raw, path, TOP_KEYS)
         for k in cli_vars:
             if not _VAR_NAME.match(k):

@@ -17,9 +17,9 @@ from .textcache import TextCache
 from .textmatch import plausible_order, score_text
 
 
-#: lazy recognition stops at a whole-line match this good; a weaker fuzzy match
-#: does not stop it, so a better one elsewhere still wins
-STOP_SCORE = 0.95
+#: lazy recognition stops only at an exact whole-line match; any fuzzy match does
+#: not stop it, so a better one elsewhere still wins
+STOP_SCORE = 1.0
 
 
 class Vision:
