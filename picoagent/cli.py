@@ -343,8 +343,16 @@ def bench(image, live, target, template, threads, repeat, as_json):
         if live:
             from .devices import check_display
             check_display()
-        if image and not Path(image).is_file():
-            raise UsageError(f"--image {image}: file not found")
+        for opt, path in (("--image", image), ("--template", template)):
+            if path is None:
+                continue
+            if not Path(path).is_file():
+                raise UsageError(f"{opt} {path}: file not found")
+            try:
+                from .vision.frame import as_rgb_array
+                as_rgb_array(path)
+            except Exception as e:  # noqa: BLE001 - any decoder error
+                raise UsageError(f"{opt} {path}: cannot read image: {e}") from None
         click.echo("measuring (models load first; this takes a few seconds)...", err=True)
         fig = run_bench(image, threads=threads, target=target, live=live, repeat=repeat,
                         template=template)

@@ -107,10 +107,12 @@ class Runner:
         self.dry_run = dry_run
         self.on_step = on_step or (lambda r: None)
         self.env = dict(os.environ if env is None else env)
-        self.vars: dict[str, str] = {}
-        for k, v in task.vars.items():        # in order: a value may use earlier ones
-            self.vars[k] = v if k in task.literal_vars else interpolate(v, self.vars,
-                                                                        self.env)
+        # --var values first, as given; then `vars:` values in order (a value may use
+        # ${env.X}, earlier variables and --var names: the loader checked that)
+        self.vars: dict[str, str] = {k: task.vars[k] for k in task.literal_vars}
+        for k, v in task.vars.items():
+            if k not in task.literal_vars:
+                self.vars[k] = interpolate(v, self.vars, self.env)
         self.vars.update(variables or {})
         self.stop = stop_event or threading.Event()
         self.results: list[StepResult] = []
@@ -240,7 +242,8 @@ class Runner:
             label=self._label(step), target=self._redact(info.target),
             element=self._redact_element(m.element.to_dict()) if m else None,
             score=round(m.score, 3) if m else None, point=info.point,
-            runners_up=m.to_dict()["runners_up"] if m else [],
+            runners_up=[self._redact_element(r) for r in m.to_dict()["runners_up"]]
+            if m else [],
             action=self._redact(info.action), message=self._redact(info.message),
             ms=(time.perf_counter() - t0) * 1000, timings=dict(m.timings) if m else {})
         if status == "started":
@@ -458,7 +461,7 @@ class Runner:
         try:
             self._wait_locate(loc, step, info)
         except TargetNotFound as e:
-            raise AssertionFailed(f"expected {loc.describe()} to be visible: {e}") from None
+            raise AssertionFailed(f"expected {info.target} to be visible: {e}") from None
 
     def _gone(self, step, loc, info, exc):
         loc = self._bind(loc)

@@ -53,13 +53,16 @@ class Vision:
 
     def text_lines(self, frame: Frame, region: Box | None = None, *,
                    target: str | None = None, min_score: float | None = None,
-                   box_filter: Callable[[Box], bool] | None = None) -> list[TextLine]:
+                   box_filter: Callable[[Box], bool] | None = None,
+                   quick: bool = False) -> list[TextLine]:
         """OCR lines inside ``region`` (frame pixels; boxes in frame pixels).
 
         Only what changed since the previous frame is detected again, and only boxes
         not read before are recognised.  With ``target``, recognition is lazy: boxes
         whose size could hold the target come first and reading stops once one of
         them matches it as a whole (score >= STOP_SCORE); other boxes stay unread.
+        ``quick`` uses the morphological fast-path boxes instead of the neural
+        detector's (see :mod:`picoagent.vision.textcache`).
         """
         region = clip_box(region or (0, 0, frame.width, frame.height), frame.width,
                           frame.height)
@@ -67,7 +70,7 @@ class Vision:
             return []
         t = time.perf_counter()
         self._sync(frame)
-        boxes = self.text.boxes(region)
+        boxes = self.text.quick_boxes(region) if quick else self.text.boxes(region)
         if box_filter is not None:
             boxes = [b for b in boxes if box_filter(b)]
         if target is None:

@@ -36,8 +36,8 @@ def test_a_local_change_is_read_again_only_where_it_changed(tmp_path, xdisplay, 
         f1 = screen.grab()
         before = {ln.text for ln in v.text_lines(f1)}
         assert "Cancel" in before and "Cancelled" not in before
-        det0, rec0 = v.stats["det_px"], v.stats["rec_boxes"]
         m = v.find(f1, "Cancel")
+        det0, rec0 = v.stats["det_px"], v.stats["rec_boxes"]
         pointer.click(int(m.point[0]), int(m.point[1]))
         time.sleep(0.4)
         f2 = screen.grab()

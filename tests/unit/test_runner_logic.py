@@ -159,3 +159,9 @@ def test_dry_run_records_no_actions(tmp_path, vision):
     assert inp.actions == []
     assert [r.status for r in res.steps] == ["passed", "passed", "warning"]
     assert res.steps[0].action.startswith("would click")
+
+
+def test_vars_may_use_a_cli_variable(tmp_path, vision):
+    res, _ = run(tmp_path, vision, 'vars:\n  a: "x${b}"\n  b: "2"\nsteps:\n  - log: "${a}"\n',
+                 variables={"b": "1"})
+    assert res.ok and res.variables["a"] == "x1" and res.variables["b"] == "1"
