@@ -20,7 +20,9 @@ separately and kept valid across frames:
 """
 from __future__ import annotations
 
+import hashlib
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 import cv2
@@ -35,7 +37,21 @@ OVERLAP = 64        # tile overlap, so a line cut by one tile is whole in the ne
 MARGIN = 32         # context added around a dirty rectangle before detection
 MIN_CONTEXT = 256   # detection input at least this wide and high: on tight crops the
                     # detector merges neighbouring words ("(Yes)(No)" on xmessage)
-BATCH = 6           # recognition batch (rapidocr's default)
+BATCH = 1           # lazy reading goes box by box (per-box cost is the same at 1, 2 or 6)
+SEEN_FRAMES = 8     # remembered whole-frame fast-path results
+SEEN_AREAS = 64     # remembered detection results, by area content
+SEEN_LINES = 1024   # remembered readings, by box content
+
+
+def _remember(memo: OrderedDict, key, limit: int, make):
+    """LRU memo: the value for ``key``, computing it with ``make`` when absent."""
+    if key in memo:
+        memo.move_to_end(key)
+        return memo[key]
+    value = memo[key] = make()
+    while len(memo) > limit:
+        memo.popitem(last=False)
+    return value
 
 
 def _intersects(a: Box, b: Box) -> bool:
@@ -181,6 +197,13 @@ class TextCache:
         self._boxes: list[Box] = []
         self._quick: list[Box] | None = None
         self._lines: dict[Box, TextLine] = {}
+        # content-addressed memories: a blinking cursor or a hover effect flips an
+        # area between a few states; each state is detected and read once
+        self._seen_det: OrderedDict[bytes, list[Box]] = OrderedDict()
+        self._seen_lines: OrderedDict[tuple, TextLine] = OrderedDict()
+        self._seen_quick: OrderedDict[bytes, list[Box]] = OrderedDict()
+        self._seen_reread: OrderedDict[bytes, list[TextLine]] = OrderedDict()
+        self.recent: list[Box] = []             # dirty rectangles of the last change
         self.stats = {"frames": 0, "unchanged": 0, "det_calls": 0, "det_px": 0,
                       "rec_boxes": 0}
         self.last: dict[str, float] = {}
@@ -195,6 +218,7 @@ class TextCache:
             self._ref = image.copy()
             self._covered = np.zeros(((h + CELL - 1) // CELL, (w + CELL - 1) // CELL), bool)
             self._boxes, self._lines, self._quick = [], {}, None
+            self.recent = []
             self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
             return [(0, 0, w, h)]
         if np.array_equal(self._ref, image):
@@ -214,6 +238,7 @@ class TextCache:
         for r in rects:
             self._invalidate(r)
         self._quick = None
+        self.recent = rects
         self._ref = image.copy()
         self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
         return rects
@@ -253,7 +278,9 @@ class TextCache:
         assert self._ref is not None, "update() first"
         t = time.perf_counter()
         if self._quick is None:
-            self._quick = quick_text_boxes(self._ref)
+            key = hashlib.blake2b(self._ref.tobytes(), digest_size=16).digest()
+            self._quick = _remember(self._seen_quick, key, SEEN_FRAMES,
+                                    lambda: quick_text_boxes(self._ref))
             self.stats["quick_frames"] = self.stats.get("quick_frames", 0) + 1
         self.last["quick_ms"] = (time.perf_counter() - t) * 1000
         x, y, w, h = region
@@ -289,18 +316,11 @@ class TextCache:
         cx = min(max(0, rect[0] + rect[2] // 2 - cw // 2), max(0, W - cw))
         cy = min(max(0, rect[1] + rect[3] // 2 - ch // 2), max(0, H - ch))
         ctx = clip_box((cx, cy, cw, ch), W, H)
-        raw: list[tuple[Box, Box]] = []
-        for t in tiles(ctx):
-            crop = img[t[1]:t[1] + t[3], t[0]:t[0] + t[2]]
-            small = crop[::4, ::4]
-            if small.size == 0 or int(small.max()) - int(small.min()) < 8:
-                continue                                  # uniform: no text here
-            self.stats["det_calls"] += 1
-            self.stats["det_px"] += t[2] * t[3]
-            for b in self.ocr.detect(crop):
-                raw.append(((b[0] + t[0], b[1] + t[1], b[2], b[3]), t))
-        found = merge_tile_boxes(raw)
-        # keep boxes centred in the rectangle asked for; the context margin only helps
+        crop = img[ctx[1]:ctx[1] + ctx[3], ctx[0]:ctx[0] + ctx[2]]
+        key = hashlib.blake2b(crop.tobytes(), digest_size=16).digest() + \
+            np.array(ctx, np.int32).tobytes()
+        found = _remember(self._seen_det, key, SEEN_AREAS, lambda: self._detect_tiles(ctx))
+        # keep boxes centred in the rectangle asked for; the context only helps
         rx, ry, rw, rh = rect
         found = [b for b in found if rx <= b[0] + b[2] / 2 <= rx + rw
                  and ry <= b[1] + b[3] / 2 <= ry + rh]
@@ -311,6 +331,36 @@ class TextCache:
                        ] + found
         self._covered[rect[1] // CELL:(rect[1] + rect[3] + CELL - 1) // CELL,
                       rect[0] // CELL:(rect[0] + rect[2] + CELL - 1) // CELL] = True
+
+    def _detect_tiles(self, ctx: Box) -> list[Box]:
+        img = self._ref
+        raw: list[tuple[Box, Box]] = []
+        for t in tiles(ctx):
+            crop = img[t[1]:t[1] + t[3], t[0]:t[0] + t[2]]
+            small = crop[::4, ::4]
+            if small.size == 0 or int(small.max()) - int(small.min()) < 8:
+                continue                                  # uniform: no text here
+            self.stats["det_calls"] += 1
+            self.stats["det_px"] += t[2] * t[3]
+            for b in self.ocr.detect(crop):
+                raw.append(((b[0] + t[0], b[1] + t[1], b[2], b[3]), t))
+        return merge_tile_boxes(raw)
+
+    def reread(self, box: Box) -> list[TextLine]:
+        """Detect and read again inside ``box`` alone (a closer look at a near miss)."""
+        crop = self._ref[box[1]:box[1] + box[3], box[0]:box[0] + box[2]]
+        key = hashlib.blake2b(crop.tobytes(), digest_size=16).digest() + \
+            np.array(box, np.int32).tobytes()
+
+        def look() -> list[TextLine]:
+            self.stats["rereads"] = self.stats.get("rereads", 0) + 1
+            bx, by = box[0], box[1]
+            return [TextLine(text=s.text, box=(s.box[0] + bx, s.box[1] + by, s.box[2],
+                                               s.box[3]),
+                             conf=s.conf, char_x=tuple(c + bx for c in s.char_x))
+                    for s in self.ocr.read(np.ascontiguousarray(crop))]
+
+        return _remember(self._seen_reread, key, SEEN_AREAS, look)
 
     # ---- recognition -----------------------------------------------------------------
     def read(self, boxes: list[Box], stop: Callable[[TextLine], bool] | None = None
@@ -330,9 +380,15 @@ class TextCache:
         while todo and i < len(todo) and not done_early:
             batch = todo[i:i + BATCH]
             i += BATCH
-            for ln in self.ocr.recognize(self._ref, batch):
-                self._lines[ln.box] = ln
-                self.stats["rec_boxes"] += 1
+            keys = {b: (b, hashlib.blake2b(self._ref[b[1]:b[1] + b[3], b[0]:b[0] + b[2]]
+                                           .tobytes(), digest_size=16).digest())
+                    for b in batch}
+            unseen = [b for b in batch if keys[b] not in self._seen_lines]
+            fresh = {ln.box: ln for ln in self.ocr.recognize(self._ref, unseen)}
+            self.stats["rec_boxes"] += len(unseen)
+            for b in batch:
+                ln = _remember(self._seen_lines, keys[b], SEEN_LINES, lambda: fresh[b])
+                self._lines[b] = ln
                 if stop is not None and stop(ln):
                     done_early = True
         self.last["rec_ms"] = (time.perf_counter() - t) * 1000

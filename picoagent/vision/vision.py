@@ -84,29 +84,31 @@ class Vision:
                 sc = score_text(target, ln.text)
                 return not sc.partial and sc.score >= stop_at
 
-            lines = self.text.read(plausible_order(target, boxes), stop=whole_match)
+            order = plausible_order(target, boxes)
+            if self.text.recent:
+                # what just changed first: a waited-for text usually arrives there
+                order.sort(key=lambda b: not any(_touches(b, r) for r in self.text.recent))
+            lines = self.text.read(order, stop=whole_match)
         self.last_timings = {**self.text.last,
                              "perceive_ms": (time.perf_counter() - t) * 1000}
         return [ln for ln in lines if ln.text]
 
     def reread(self, frame: Frame, lines: list[TextLine]) -> list[TextLine]:
-        """Read ``lines`` again from padded, tighter crops; return the better readings.
+        """Read ``lines`` again from padded, tighter crops; return the new readings.
 
         Each line's box is re-detected inside a padded crop (which separates text
         from an adjacent icon or border) and each resulting box is recognised again.
+        Results are remembered by crop content, so polling an unchanged screen does
+        not repeat this.
         """
+        self._sync(frame)
         out: list[TextLine] = []
         for ln in lines:
             x, y, w, h = ln.box
             pad = max(6, h // 2)
             box = clip_box((x - pad, y - pad, w + 2 * pad, h + 2 * pad), frame.width,
                            frame.height)
-            crop = frame.crop(box)
-            for sub in self.ocr.read(crop):
-                bx, by = box[0], box[1]
-                out.append(TextLine(text=sub.text, box=(sub.box[0] + bx, sub.box[1] + by,
-                                                        sub.box[2], sub.box[3]),
-                                    conf=sub.conf, char_x=tuple(c + bx for c in sub.char_x)))
+            out.extend(self.text.reread(box))
         return [ln for ln in out if ln.text]
 
     def perceive(self, image, region: Box | None = None) -> list[Element]:
@@ -141,3 +143,8 @@ class Vision:
             return None
 
 
+
+
+def _touches(a: Box, b: Box) -> bool:
+    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
+            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
