@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+import cv2
 import numpy as np
 
 from ..errors import DisplayLost
@@ -22,6 +23,7 @@ class MssScreen:
     def __init__(self, monitor: int = 0):
         self.monitor = monitor
         self._sct = None
+        self._last: tuple[bytes, Frame] | None = None
 
     def _open(self):
         if self._sct is None:
@@ -37,10 +39,15 @@ class MssScreen:
         except Exception as e:  # mss raises ScreenShotError / Xlib errors on a dead server
             self._sct = None
             raise DisplayLost(f"cannot capture the screen: {e}") from None
-        img = np.frombuffer(shot.bgra, dtype=np.uint8).reshape(shot.height, shot.width, 4)
-        rgb = np.ascontiguousarray(img[:, :, 2::-1])
+        raw = shot.bgra
+        if self._last is not None and raw == self._last[0]:
+            return self._last[1]        # unchanged screen: the same (immutable) frame
+        img = np.frombuffer(raw, dtype=np.uint8).reshape(shot.height, shot.width, 4)
+        rgb = cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
         scale = mon["width"] / shot.width if shot.width else 1.0
-        return Frame(rgb, origin=(float(mon["left"]), float(mon["top"])), scale=scale)
+        frame = Frame(rgb, origin=(float(mon["left"]), float(mon["top"])), scale=scale)
+        self._last = (raw, frame)
+        return frame
 
     def close(self) -> None:
         if self._sct is not None:

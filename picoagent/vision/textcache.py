@@ -145,6 +145,19 @@ def _join_words(words: list[Box]) -> list[Box]:
     return [(a, b, c - a, d - b) for a, b, c, d in lines]
 
 
+def changed_cells(a: np.ndarray, b: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """uint8 mask of ``shape`` (cells of CELL x CELL pixels): 1 where any pixel differs."""
+    d = cv2.absdiff(a, b)
+    d = cv2.transform(d, np.ones((1, 3), np.float32)) if d.ndim == 3 else d   # sum, saturated
+    ch, cw = shape
+    h, w = d.shape[:2]
+    if (h, w) != (ch * CELL, cw * CELL):
+        d = cv2.copyMakeBorder(d, 0, ch * CELL - h, 0, cw * CELL - w, cv2.BORDER_CONSTANT, 0)
+    # max over each cell: any changed pixel marks the cell
+    cells = d.reshape(ch, CELL, cw * CELL).max(axis=1).reshape(ch, cw, CELL).max(axis=2)
+    return (cells > 0).astype(np.uint8)
+
+
 def merge_tile_boxes(raw: list[tuple[Box, Box]]) -> list[Box]:
     """Merge boxes detected in overlapping tiles.
 
@@ -225,11 +238,7 @@ class TextCache:
             self.stats["unchanged"] += 1
             self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
             return []
-        diff = np.any(self._ref != image, axis=2)
-        ch, cw = self._covered.shape
-        pad = np.zeros((ch * CELL, cw * CELL), bool)
-        pad[:h, :w] = diff
-        cells = pad.reshape(ch, CELL, cw, CELL).any(axis=(1, 3)).astype(np.uint8)
+        cells = changed_cells(self._ref, image, self._covered.shape)
         cells = cv2.dilate(cells, np.ones((3, 3), np.uint8))
         count, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
         rects = [clip_box((int(s[0]) * CELL, int(s[1]) * CELL, int(s[2]) * CELL,
@@ -237,7 +246,8 @@ class TextCache:
         rects = self._grow(rects)
         for r in rects:
             self._invalidate(r)
-        self._quick = None
+        if self._quick is not None:
+            self._quick = self._quick_update(image, rects)
         self.recent = rects
         self._ref = image.copy()
         self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
@@ -271,6 +281,26 @@ class TextCache:
                       x // CELL:(x + w + CELL - 1) // CELL] = False
         self._boxes = [b for b in self._boxes if not _intersects(b, rect)]
         self._lines = {b: ln for b, ln in self._lines.items() if not _intersects(b, rect)}
+
+    def _quick_update(self, image: np.ndarray, rects: list[Box]) -> list[Box]:
+        """Fast-path boxes after a change: recomputed only around the dirty
+        rectangles (grown over the boxes they touch), the rest kept."""
+        H, W = image.shape[:2]
+        grown = []
+        for r in rects:
+            for b in self._quick:
+                if _intersects(r, b):
+                    r = _union(r, b)
+            grown.append(clip_box((r[0] - QUICK_GAP * 4, r[1] - 8, r[2] + QUICK_GAP * 8,
+                                   r[3] + 16), W, H))
+        keep = [b for b in self._quick if not any(_intersects(b, g) for g in grown)]
+        for g in grown:
+            crop = image[g[1]:g[1] + g[3], g[0]:g[0] + g[2]]
+            for b in quick_text_boxes(crop):
+                box = (b[0] + g[0], b[1] + g[1], b[2], b[3])
+                if not any(_intersects(box, k) for k in keep):
+                    keep.append(box)
+        return keep
 
     # ---- detection -------------------------------------------------------------------
     def quick_boxes(self, region: Box) -> list[Box]:

@@ -39,6 +39,8 @@ class Vision:
         self.thresholds = Thresholds(min_score=min_score, confidence=confidence)
         self.text = TextCache(self.ocr)
         self._frame: Frame | None = None
+        self._memo_frame: Frame | None = None
+        self._memo: dict = {}
         self.last_timings: dict[str, float] = {}
 
     @property
@@ -127,9 +129,22 @@ class Vision:
                         else self.thresholds.confidence)
         region = clip_box(region or (0, 0, frame.width, frame.height), frame.width,
                           frame.height)
+        if frame is not self._memo_frame:
+            self._memo_frame, self._memo = frame, {}
+        key = (locator, th.min_score, th.confidence, region)
+        if key in self._memo:               # the same question about the same frame
+            hit = self._memo[key]
+            if isinstance(hit, TargetNotFound):
+                raise hit
+            return hit
         t = time.perf_counter()
-        m = resolve(self, frame, locator, region, th)
+        try:
+            m = resolve(self, frame, locator, region, th)
+        except TargetNotFound as e:
+            self._memo[key] = e
+            raise
         m.timings["locate_ms"] = round((time.perf_counter() - t) * 1000, 1)
+        self._memo[key] = m
         return m
 
     def find(self, image, locator: Locator | str, **kw) -> Match | None:

@@ -57,14 +57,20 @@ def test_unchanged_frame_costs_no_inference(tmp_path, xdisplay, screen, own_visi
     v = own_vision
     app = CheckinApp(tmp_path / "ev.log")
     try:
-        v.find(screen.grab(), "Visitor log")
-        det, rec, same = v.stats["det_calls"], v.stats["rec_boxes"], v.stats["unchanged"]
-        for _ in range(5):
-            assert v.find(screen.grab(), "Visitor log") is not None
+        first = screen.grab()
+        v.find(first, "Visitor log")
+        det, rec = v.stats["det_calls"], v.stats["rec_boxes"]
+        frames = [screen.grab() for _ in range(5)]
+        for f in frames:
+            assert v.find(f, "Visitor log") is not None
+        # a new Frame object holding the same pixels costs a comparison, not inference
+        from picoagent.vision import Frame
+        assert v.find(Frame(first.image.copy()), "Visitor log") is not None
     finally:
         app.close()
+    assert all(f is first for f in frames)          # the screen hands back the same frame
     assert (v.stats["det_calls"], v.stats["rec_boxes"]) == (det, rec)
-    assert v.stats["unchanged"] == same + 5
+    assert v.stats["unchanged"] >= 1
 
 
 def test_popup_found_then_gone_without_stale_text(tmp_path, xdisplay, screen, pointer,

@@ -123,3 +123,16 @@ def test_hits_never_overlap_on_a_repeating_pattern(tmp_path):
     boxes = sorted(h.box for h in hits)
     for (x0, _, w0, _), (x1, _, _, _) in zip(boxes, boxes[1:]):
         assert x1 >= x0 + w0, f"overlapping hits: {boxes}"
+
+
+def test_changed_cells_marks_exactly_the_cells_with_a_changed_pixel():
+    from picoagent.vision.textcache import CELL, changed_cells
+    a = np.random.default_rng(1).integers(0, 255, (723, 1281, 3), dtype=np.uint8)
+    b = a.copy()
+    b[100, 200, 2] ^= 1                 # one blue step
+    b[722, 1280, 0] ^= 5                # the last pixel, in a padded cell
+    shape = ((723 + CELL - 1) // CELL, (1281 + CELL - 1) // CELL)
+    cells = changed_cells(a, b, shape)
+    assert sorted(map(tuple, np.argwhere(cells))) == [(100 // CELL, 200 // CELL),
+                                                     (722 // CELL, 1280 // CELL)]
+    assert not changed_cells(a, a.copy(), shape).any()
