@@ -7,7 +7,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from ..errors import DisplayLost
+from ..errors import DisplayLost, PicoAgentError
 from ..vision.frame import Frame, as_rgb_array
 
 
@@ -36,6 +36,8 @@ class MssScreen:
             sct = self._open()
             mon = sct.monitors[self.monitor]
             shot = sct.grab(mon)
+        except PicoAgentError:
+            raise                       # e.g. RunInterrupted from a signal handler
         except Exception as e:  # mss raises ScreenShotError / Xlib errors on a dead server
             self._sct = None
             raise DisplayLost(f"cannot capture the screen: {e}") from None
