@@ -188,14 +188,18 @@ def process_figures(threads: int) -> dict:
     try:
         time.sleep(2)
         task = tmp / "idle.yaml"
-        task.write_text("settings: {timeout: 14s}\nsteps:\n  - wait_for: Visitor log\n"
+        task.write_text("settings: {timeout: 20s}\nsteps:\n  - wait_for: Visitor log\n"
                         "  - wait_for: A target that never comes\n")
         cli = [sys.executable, "-m", "picoagent.cli"]
         p = subprocess.Popen([*cli, "run", str(task), "--threads", str(threads)],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         p.stdout.readline()                 # header
         p.stdout.readline()                 # first step done: models loaded, cache warm
-        time.sleep(1.0)
+        # the first look for the absent target is a cold search (the neural detector
+        # on the whole frame, ~1.5 s here); what follows is the steady idle wait
+        c_first = cpu_seconds(p.pid)
+        time.sleep(5.0)
+        first_s = cpu_seconds(p.pid) - c_first
         c0, t0 = cpu_seconds(p.pid), time.monotonic()
         time.sleep(10.0)
         c1, t1 = cpu_seconds(p.pid), time.monotonic()
@@ -218,7 +222,8 @@ def process_figures(threads: int) -> dict:
             except OSError:
                 pass
             time.sleep(0.05)
-        return {"idle_cpu_pct": idle, "demo_peak_rss_mb": hwm / 1024,
+        return {"idle_cpu_pct": idle, "first_5s_cpu_s": first_s,
+                "demo_peak_rss_mb": hwm / 1024,
                 "demo_ok": d.returncode == 0}
     finally:
         if app.poll() is None:
@@ -261,7 +266,7 @@ def main() -> int:
                      f"({'found' if f['base_found'] else 'missed'})",
                      f"{f['base_ms'] / f['ours_ms']:.1f}x faster"))
     rows.append(("idle CPU, waiting for absent target", f"{pf['idle_cpu_pct']:.1f}% of a core",
-                 "-", ""))
+                 f"first 5 s of the wait: {pf['first_5s_cpu_s']:.1f} s CPU (cold search)", ""))
     rows.append(("peak RSS, `picoagent run` demo", f"{pf['demo_peak_rss_mb']:.0f} MB",
                  "-", "demo passed" if pf["demo_ok"] else "DEMO FAILED"))
     print(f"\ncorpus: {tf['screens']} real screenshots, {tf['targets']} text targets; "
