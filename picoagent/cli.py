@@ -90,8 +90,11 @@ def main() -> None:
                    "overrides settings.interval.")
 @click.option("--region", default=None, metavar="X,Y,W,H",
               help="Look only in this part of the screen; overrides settings.region.")
+@click.option("--allow-outside", is_flag=True,
+              help="Allow includes and images outside the task file's folder.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
-def run(task_file, var, dry_run, report_dir, threads, interval, region, verbose):
+def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_outside,
+        verbose):
     """Run a task file on the live X display.
 
     \b
@@ -108,7 +111,7 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, verbose)
     from .vision import Vision
 
     try:
-        task = load_task(task_file, _parse_vars(var))
+        task = load_task(task_file, _parse_vars(var), allow_outside=allow_outside)
         task = _override_settings(task, interval, region)
         check_display()
         report = Report(report_dir) if report_dir else None
@@ -177,7 +180,9 @@ def _override_settings(task, interval, region):
 @click.argument("task_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--var", "var", multiple=True, metavar="NAME=VALUE",
               help="Variables, as for `run`.")
-def validate(task_files, var):
+@click.option("--allow-outside", is_flag=True,
+              help="Allow includes and images outside the task file's folder.")
+def validate(task_files, var, allow_outside):
     """Load and check task files without touching the screen.
 
     \b
@@ -194,7 +199,7 @@ def validate(task_files, var):
         _fail(e)
     for f in task_files:
         try:
-            t = load_task(f, variables)
+            t = load_task(f, variables, allow_outside=allow_outside)
             n = sum(1 for _ in walk_steps(t.steps))
             click.echo(f"ok   {f}: {n} steps")
         except PicoAgentError as e:

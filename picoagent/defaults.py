@@ -17,3 +17,4 @@ ROW_BAND_TOLERANCE = 0.25 # `right_of`/`left_of`: vertical overlap needed, fract
 IMAGE_SCALES = (1.0, 1.25, 1.5, 2.0, 0.8, 0.75, 0.5)
 WAIT_STABLE_FOR_S = 1.0
 LAUNCH_WAIT_TIMEOUT_S = 60.0
+VERIFY_ATTEMPTS = 3       # re-locations when the target's pixels change just before acting

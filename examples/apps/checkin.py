@@ -101,6 +101,7 @@ class App:
         self.scrolled = 0
 
         root.bind("<Control-s>", lambda e: self.event("Saved"))
+        root.bind("<Control-r>", lambda e: self.reset())
         root.bind("<Escape>", lambda e: self.event("Escape pressed"))
         if popup_after >= 0:
             root.after(int(popup_after * 1000), self.popup)

@@ -12,9 +12,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import EnvironmentProblem, UsageError
 
 REPORT_FILE = "run.jsonl"
+MIN_FREE_MB = 10          # a run's report (JSON lines + PNG screenshots) needs room
 
 
 class Report:
@@ -32,6 +33,11 @@ class Report:
                 old.unlink()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            st = os.statvfs(self.folder)
+            free_mb = st.f_bavail * st.f_frsize / 2**20
+            if free_mb < MIN_FREE_MB:
+                raise UsageError(f"--report {self.folder}: only {free_mb:.1f} MB free there; "
+                                 f"a report needs at least {MIN_FREE_MB} MB")
             self._fh = open(self.folder / REPORT_FILE, "w", encoding="utf-8")
             self._fh.write("")
             self._fh.flush()
@@ -41,8 +47,12 @@ class Report:
 
     def write(self, record: dict) -> None:
         line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
-        self._fh.write(line)
-        self._fh.flush()
+        try:
+            self._fh.write(line)
+            self._fh.flush()
+        except OSError as e:
+            raise EnvironmentProblem(f"cannot write the report in {self.folder}: "
+                                     f"{e.strerror or e}") from None
 
     def image_path(self, name: str) -> Path:
         return self.folder / name

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import defaults
 from ..devices.input import Input
 from ..devices.screen import Screen
@@ -131,6 +133,7 @@ class Runner:
         self._deadline = self._start + self.settings.max_runtime
         failure: StepResult | None = None
         interrupted = False
+        error: BaseException | None = None
         try:
             try:
                 self._run_block(self.task.steps, 0)
@@ -151,13 +154,16 @@ class Runner:
             interrupted = True
             self.input.release_all()
             raise
+        except PicoAgentError as e:          # the display went away, a model is missing...
+            error = e
+            raise
         finally:
-            self._finish(failure, interrupted)
+            self._finish(failure, interrupted, error)
         return RunResult(ok=failure is None, steps=tuple(self.results), failure=failure,
                          duration_s=time.monotonic() - self._start,
                          variables=dict(self.vars))
 
-    def _finish(self, failure, interrupted) -> None:
+    def _finish(self, failure, interrupted, error=None) -> None:
         for p in self._procs:
             if p.poll() is None:
                 try:
@@ -173,8 +179,10 @@ class Runner:
                 except (ProcessLookupError, PermissionError):
                     pass
         if self.report is not None:
-            self.report.write({"summary": True, "ok": failure is None and not interrupted,
+            self.report.write({"summary": True,
+                               "ok": failure is None and not interrupted and error is None,
                                "interrupted": interrupted,
+                               "error": str(error) if error is not None else None,
                                "steps": len(self.results),
                                "failed_at": failure.where if failure else None,
                                "duration_s": round(time.monotonic() - self._start, 3)})
@@ -249,8 +257,10 @@ class Runner:
         if status == "started":
             self.on_step(res)
             return res
+        typed_secret = step.kind == "type" and (
+            step.args.secret or any(n in step.args.text for n in self._secret_refs()))
         if self.report is not None and status != "failed" and step.kind in ACTING \
-                and info.frame is not None:
+                and info.frame is not None and not typed_secret:
             res = self._shoot(res, info, record=False)
         self.results.append(res)
         if self.report is not None and status != "failed":
@@ -290,10 +300,21 @@ class Runner:
             el["text"] = self._redact(el["text"])
         return el
 
+    def _secret_refs(self) -> list[str]:
+        return ["${" + n + "}" for n in self.task.secrets]
+
+    def _secret_values(self) -> set[str]:
+        vals = set(self.secrets)
+        for name in self.task.secrets:
+            v = self.env.get(name[4:]) if name.startswith("env.") else self.vars.get(name)
+            if v:
+                vals.add(v)
+        return vals
+
     def _redact(self, text: str | None) -> str | None:
         if text is None:
             return None
-        for s in self.secrets:
+        for s in sorted(self._secret_values(), key=len, reverse=True):
             if s:
                 text = text.replace(s, "***")
         return text
@@ -391,10 +412,25 @@ class Runner:
 
     # ---- pointer steps ---------------------------------------------------------------
     def _pointer(self, step, loc, info, what, fn):
-        m, frame = self._wait_locate(loc, step, info)
+        m, frame = self._wait_locate_verified(loc, step, info)
         x, y = self._point(m, frame)
         info.point = (x, y)
         self._act(info, f"{what} ({x}, {y})", lambda: fn(x, y))
+
+    def _wait_locate_verified(self, loc, step, info) -> tuple[Match, Frame]:
+        """Locate, then look again at the target's own pixels just before acting; when
+        they changed (a dialog popped up, the layout moved), locate again instead of
+        acting on a stale position.  Bounded: ``defaults.VERIFY_ATTEMPTS`` tries."""
+        for attempt in range(defaults.VERIFY_ATTEMPTS):
+            m, frame = self._wait_locate(loc, step, info)
+            if self.dry_run:
+                return m, frame
+            now = self._grab()
+            if now is frame or _same_pixels(frame, now, m.element.box):
+                return m, now
+            info.message = f"target area changed before acting; located again " \
+                           f"({attempt + 1}x)"
+        return m, frame
 
     def _do_click(self, step, loc, info, depth):
         self._pointer(step, loc, info, "click", lambda x, y: self.input.click(x, y))
@@ -411,7 +447,7 @@ class Runner:
         self._pointer(step, loc, info, "move to", lambda x, y: self.input.move(x, y))
 
     def _do_drag(self, step, a: Drag, info, depth):
-        m0, f0 = self._wait_locate(a.source, step, info)
+        m0, f0 = self._wait_locate_verified(a.source, step, info)
         p0 = self._point(m0, f0)
         m1, f1 = self._wait_locate(a.target, step, info)
         p1 = self._point(m1, f1)
@@ -422,7 +458,7 @@ class Runner:
     def _do_scroll(self, step, a: Scroll, info, depth):
         x = y = None
         if a.at is not None:
-            m, frame = self._wait_locate(a.at, step, info)
+            m, frame = self._wait_locate_verified(a.at, step, info)
             x, y = self._point(m, frame)
             info.point = (x, y)
         self._act(info, f"scroll {a.direction} {a.amount}",
@@ -430,10 +466,11 @@ class Runner:
 
     def _do_type(self, step, a: TypeText, info, depth):
         text = interpolate(a.text, self.vars, self.env)
-        if a.secret:
+        secret = a.secret or any(r in a.text for r in self._secret_refs())
+        if secret:
             self.secrets.add(text)
         if a.into is not None:
-            m, frame = self._wait_locate(a.into, step, info)
+            m, frame = self._wait_locate_verified(a.into, step, info)
             x, y = self._point(m, frame)
             info.point = (x, y)
             self._act(info, f"click ({x}, {y})", lambda: self.input.click(x, y))
@@ -442,9 +479,9 @@ class Runner:
                     for chord in ("end", "shift+home", "backspace"):
                         self.input.press(chord)
                 self._act(info, "clear", clear)
-        shown = "***" if a.secret else repr(text)
+        shown = "***" if secret else repr(text)
         self._act(info, f"type {shown}", lambda: self.input.type_text(text))
-        if a.secret:
+        if secret:
             info.action = ("would " if self.dry_run else "") + "type ***"
 
     def _do_press(self, step, keys, info, depth):
@@ -721,6 +758,14 @@ def _compare(value: str, op: str, operand: str) -> bool:
         return re.fullmatch(operand, value.strip()) is not None
     except re.error as e:
         raise StepFailure(f"invalid regular expression {operand!r}: {e}") from None
+
+
+def _same_pixels(a: Frame, b: Frame, box, pad: int = 4) -> bool:
+    if a.image.shape != b.image.shape:
+        return False
+    x, y, w, h = clip_box((box[0] - pad, box[1] - pad, box[2] + 2 * pad, box[3] + 2 * pad),
+                          a.width, a.height)
+    return bool(np.array_equal(a.image[y:y + h, x:x + w], b.image[y:y + h, x:x + w]))
 
 
 def _overlap(a, b) -> bool:

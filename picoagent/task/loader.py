@@ -29,7 +29,7 @@ STEP_KINDS = (
     "set", "sleep", "launch", "screenshot", "log", "if", "repeat", "retry", "include",
 )
 STEP_MODIFIERS = ("label", "optional", "timeout")
-TOP_KEYS = ("name", "vars", "settings", "targets", "on_failure", "steps")
+TOP_KEYS = ("name", "vars", "secrets", "settings", "targets", "on_failure", "steps")
 INCLUDED_KEYS = ("name", "vars", "targets", "steps")
 SETTING_KEYS = ("timeout", "interval", "settle", "min_score", "confidence", "region",
                 "max_steps", "max_runtime", "threads")
@@ -49,15 +49,17 @@ _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def load_task(path: str | os.PathLike, variables: Mapping[str, str] | None = None, *,
               env: Mapping[str, str] | None = None, text: str | None = None,
-              element_kinds_available: bool = False) -> Task:
+              element_kinds_available: bool = False, allow_outside: bool = False) -> Task:
     """Load ``path`` (or ``text`` as if it were that file) and validate it completely.
 
     ``variables`` override the task's ``vars`` (as ``--var`` does).  ``env`` defaults
-    to ``os.environ``.  Raises :class:`TaskFileError`.
+    to ``os.environ``.  Included files and images must lie in the task's folder (or
+    below it) unless ``allow_outside``.  Raises :class:`TaskFileError`.
     """
     p = Path(path).resolve()
     ctx = _Ctx(env=dict(os.environ if env is None else env),
                kinds_available=element_kinds_available)
+    ctx.root = None if allow_outside else p.parent
     raw = load_yaml_text(text, str(p)) if text is not None else load_yaml_file(p)
     return ctx.top(raw, p, dict(variables or {}))
 
@@ -158,9 +160,16 @@ class _File:
             raise self.err(f"invalid regular expression {s!r}: {e}", line, key) from None
         return s
 
+    def inside(self, p: Path, line: int, key: str) -> Path:
+        root = self.ctx.root
+        if root is not None and not p.is_relative_to(root):
+            raise self.err(f"{p} is outside the task's folder {root} (use --allow-outside "
+                           "to permit files elsewhere)", line, key)
+        return p
+
     def image_path(self, v: Any, line: int, key: str) -> Path:
         s = self.string(v, line, key, allow_number=False)
-        p = (self.folder / s).resolve()
+        p = self.inside((self.folder / s).resolve(), line, key)
         if not p.is_file():
             raise self.err(f"image file not found: {p}", line, key)
         try:
@@ -529,7 +538,7 @@ class _File:
             vars_raw = m.get("vars", {})
             ln, v = m.line_of("file"), m["file"]
         rel = self.string(v, ln, key, allow_number=False)
-        path = (self.folder / rel).resolve()
+        path = self.inside((self.folder / rel).resolve(), ln, key)
         if not isinstance(vars_raw, dict):
             raise self.err("include vars must be a mapping", ln, "vars")
         ivars = {self.var_name(k, vars_raw.line_of(k), str(k)):
@@ -552,6 +561,7 @@ class _Ctx:
         self.var_defs: set[str] = set()
         self.var_refs: list[tuple[str, str, int, str]] = []
         self.cli_vars: set[str] = set()
+        self.root: Path | None = None       # files must stay below this folder
 
     def file(self, raw: Any, path: Path, allowed: tuple[str, ...]):
         name = str(path)
@@ -654,9 +664,22 @@ class _Ctx:
             elif name not in defined:
                 raise TaskFileError(f"undefined variable ${{{name}}} (define it in `vars:`, "
                                     "with --var, or with set/read)", file, line, key)
+        secrets = raw.get("secrets") or []
+        if not isinstance(secrets, list):
+            raise TaskFileError("secrets must be a list of variable names (or env.NAME)",
+                                str(path), raw.line_of("secrets"), "secrets")
+        for i, sname in enumerate(secrets):
+            ok = isinstance(sname, str) and (_VAR_NAME.match(sname) or (
+                sname.startswith("env.") and _VAR_NAME.match(sname[4:])))
+            if not ok:
+                raise TaskFileError(f"invalid secret name {sname!r}", str(path),
+                                    secrets.line_of(i), "secrets")
+            if not sname.startswith("env.") and sname not in defined:
+                raise TaskFileError(f"secret {sname!r} is not a variable of this task",
+                                    str(path), secrets.line_of(i), "secrets")
         name = raw.get("name") or path.stem
         return Task(path=path, name=str(name), vars=variables, steps=steps,
-                    literal_vars=frozenset(cli_vars), **extra)
+                    literal_vars=frozenset(cli_vars), secrets=frozenset(secrets), **extra)
 
 
 def _unknown(k: Any, allowed: tuple[str, ...], what: str) -> str:

@@ -195,6 +195,9 @@ class Task:
     #: names given on the command line: their values are used as they are, while
     #: values from `vars:` may refer to ${env.X} and to earlier variables
     literal_vars: frozenset = frozenset()
+    #: variable names (or env.NAME) whose values are never shown: stdout, run.jsonl,
+    #: logs and messages print *** instead
+    secrets: frozenset = frozenset()
 
     @property
     def folder(self) -> Path:

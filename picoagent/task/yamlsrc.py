@@ -113,7 +113,12 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 
 def load_yaml_text(text: str, name: str) -> Any:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as e:
+        line = text[: max(0, e.position)].count("\n") + 1
+        raise TaskFileError(f"YAML error: character {_char(e.character)} is not allowed "
+                            "in a task file", name, line) from None
     loader.name = name
     try:
         return loader.get_single_data()
@@ -136,6 +141,10 @@ def load_yaml_text(text: str, name: str) -> Any:
         if other is not None and mark is not None and other.line != mark.line:
             msg += f" (see also line {other.line + 1})"
         raise TaskFileError(f"YAML syntax error: {msg}", name, line) from None
+    except yaml.reader.ReaderError as e:
+        line = text[: max(0, e.position)].count("\n") + 1
+        raise TaskFileError(f"YAML error: character {_char(e.character)} is not allowed "
+                            "in a task file", name, line) from None
     except yaml.YAMLError as e:
         raise TaskFileError(f"YAML error: {e}", name) from None
     except (RecursionError, ValueError, TypeError, OverflowError) as e:
@@ -157,3 +166,7 @@ def load_yaml_file(path: Path) -> Any:
         line = raw[: e.start].count(b"\n") + 1
         raise TaskFileError("file is not valid UTF-8 text", str(path), line) from None
     return load_yaml_text(text, str(path))
+
+
+def _char(c) -> str:
+    return f"U+{c:04X}" if isinstance(c, int) else repr(c)

@@ -59,6 +59,14 @@ def _intersects(a: Box, b: Box) -> bool:
             and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
 
 
+def _cut_by(b: Box, area: Box, W: int, H: int) -> bool:
+    """Does box ``b`` (padded by 2) touch an edge of ``area`` that is not the frame's?"""
+    x0, y0, x1, y1 = b[0] + 2, b[1] + 2, b[0] + b[2] - 2, b[1] + b[3] - 2
+    return ((x0 <= area[0] and area[0] > 0) or (y0 <= area[1] and area[1] > 0)
+            or (x1 >= area[0] + area[2] - 1 and area[0] + area[2] < W)
+            or (y1 >= area[1] + area[3] - 1 and area[1] + area[3] < H))
+
+
 def _union(a: Box, b: Box) -> Box:
     x0, y0 = min(a[0], b[0]), min(a[1], b[1])
     x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
@@ -286,18 +294,29 @@ class TextCache:
         """Fast-path boxes after a change: recomputed only around the dirty
         rectangles (grown over the boxes they touch), the rest kept."""
         H, W = image.shape[:2]
-        grown = []
+        grown: list[Box] = []
+        def pad(r: Box) -> Box:
+            return clip_box((r[0] - QUICK_GAP * 4, r[1] - 8, r[2] + QUICK_GAP * 8,
+                             r[3] + 16), W, H)
+
         for r in rects:
-            for b in self._quick:
-                if _intersects(r, b):
-                    r = _union(r, b)
-            grown.append(clip_box((r[0] - QUICK_GAP * 4, r[1] - 8, r[2] + QUICK_GAP * 8,
-                                   r[3] + 16), W, H))
+            r = pad(r)
+            changed = True
+            while changed:                      # over every old box it touches (with a
+                changed = False                 # margin, so no stroke sits on the edge)
+                for b in self._quick + grown:   # and over the other grown areas
+                    if _intersects(r, b) and _union(r, pad(b)) != r:
+                        r, changed = _union(r, pad(b)), True
+            grown = [g for g in grown if not _intersects(g, r)] + [r]
         keep = [b for b in self._quick if not any(_intersects(b, g) for g in grown)]
         for g in grown:
             crop = image[g[1]:g[1] + g[3], g[0]:g[0] + g[2]]
             for b in quick_text_boxes(crop):
                 box = (b[0] + g[0], b[1] + g[1], b[2], b[3])
+                if _cut_by(box, g, W, H):
+                    # a line runs past the recomputed area: its other part would be
+                    # lost or stale, so recompute the whole frame (~15 ms) instead
+                    return quick_text_boxes(image)
                 if not any(_intersects(box, k) for k in keep):
                     keep.append(box)
         return keep

@@ -55,8 +55,10 @@ def test_partial_match_points_at_the_words(app, vision, screen, tmp_path):
 
 
 def test_image_and_point_and_offset(app, vision, screen, tmp_path):
+    import shutil
+    shutil.copy(EXAMPLES / "images" / "settings-icon.png", tmp_path / "icon.png")
     f = tmp_path / "t.yaml"
-    f.write_text(f"steps:\n  - click: {{image: {EXAMPLES}/images/settings-icon.png}}\n"
+    f.write_text("steps:\n  - click: {image: icon.png}\n"
                  "  - click: {at: [100, 200]}\n  - click: {text: Name, offset: [100, 0]}\n")
     steps = load_task(f).steps
     frame = screen.grab()

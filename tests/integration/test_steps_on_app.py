@@ -4,6 +4,7 @@ Effects are verified through the app's own event log (--log), not through OCR.
 """
 from __future__ import annotations
 
+import shutil
 import textwrap
 
 import pytest
@@ -66,6 +67,7 @@ def test_list_steps(tmp_path, checkin, vision, screen, pointer):
 
 
 def test_pointer_and_key_steps(tmp_path, checkin, vision, screen, pointer):
+    shutil.copy(EXAMPLES / "images" / "settings-icon.png", tmp_path / "icon.png")
     res = run_yaml(tmp_path, r"""
         settings: {timeout: 8s}
         targets:
@@ -81,8 +83,7 @@ def test_pointer_and_key_steps(tmp_path, checkin, vision, screen, pointer):
           - expect: Escape pressed
           - click: "@gear"
           - expect: Settings opened
-        """.replace("icon.png", str(EXAMPLES / "images" / "settings-icon.png")),
-        vision, screen, pointer)
+        """, vision, screen, pointer)
     assert res.ok, res.failure
     ev = checkin.events()
     for e in ("Badge in tray", "Saved", "Escape pressed", "Settings opened"):

@@ -115,3 +115,22 @@ def test_same_window_twice_with_hover_change(xdisplay, screen, pointer, own_visi
         finally:
             kill(p)
         time.sleep(0.3)
+
+
+def test_fast_path_boxes_stay_equal_to_a_fresh_computation(tmp_path, xdisplay, screen,
+                                                           pointer, own_vision):
+    from picoagent.vision.textcache import quick_text_boxes
+    v = own_vision
+    app = CheckinApp(tmp_path / "ev.log")
+    try:
+        for text in ("Save", "Cancel", "Guest 03", "I agree to the rules", "Save"):
+            f = screen.grab()
+            m = v.find(f, text)
+            assert m is not None, text
+            inc = sorted(v.text.quick_boxes((0, 0, f.width, f.height)))
+            assert inc == sorted(quick_text_boxes(f.image)), text
+            pointer.click(int(m.point[0]), int(m.point[1]))
+            time.sleep(0.3)
+    finally:
+        app.close()
+    assert app.events().count("Saved") == 2
