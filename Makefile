@@ -12,14 +12,16 @@ APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zeni
 	fonts-dejavu-core
 DEMO_SCREEN := 1280x720x24
 
-.PHONY: help system-deps setup demo test test-all bench validate-examples clean
+.PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean
 
 help:
 	@echo "make demo         install everything and run the bundled demo (Xvfb if no display)"
 	@echo "make test         run the test suite (starts its own Xvfb)"
 	@echo "make system-deps  install the Debian packages picoagent needs (apt)"
 	@echo "make setup        create $(VENV) and install picoagent into it"
-	@echo "make bench        run the benchmarks in benchmarks/"
+	@echo "make bench        run the perception benchmark (benchmarks/perception.py)"
+	@echo "make soak         500-iteration soak against the demo app (benchmarks/soak.py)"
+	@echo "make arm64-check  install and test in an emulated aarch64 Debian (~10-20 min, root)"
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -57,6 +59,12 @@ validate-examples: setup
 
 bench: setup
 	$(PY) benchmarks/perception.py
+
+soak: setup
+	$(PY) benchmarks/soak.py --iterations 500 --every 50
+
+arm64-check:
+	bash scripts/arm64-check.sh
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache
