@@ -22,6 +22,7 @@ from .. import defaults
 from ..devices.input import Input
 from ..devices.screen import Screen
 from ..errors import (ActionFailed, AssertionFailed, BudgetExceeded, DisplayLost,
+                      TaskFileError,
                       EnvironmentProblem, PicoAgentError, RunInterrupted, StepFailure,
                       TargetNotFound)
 from ..task.interpolate import InterpolationError, interpolate
@@ -114,7 +115,10 @@ class Runner:
         self.vars: dict[str, str] = {k: task.vars[k] for k in task.literal_vars}
         for k, v in task.vars.items():
             if k not in task.literal_vars:
-                self.vars[k] = interpolate(v, self.vars, self.env)
+                try:
+                    self.vars[k] = interpolate(v, self.vars, self.env)
+                except InterpolationError as e:     # e.g. an env var unset since loading
+                    raise TaskFileError(f"vars: {k}: {e}", str(task.path)) from None
         self.vars.update(variables or {})
         self.stop = stop_event or threading.Event()
         self.results: list[StepResult] = []
