@@ -126,7 +126,8 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_ou
 
     signal.signal(signal.SIGTERM, on_term)
     from .task.model import walk_steps
-    click.echo(f"picoagent {__version__}: {task.name} ({sum(1 for _ in walk_steps(task.steps))} steps"
+    n_steps = sum(1 for _ in walk_steps(task.steps))
+    click.echo(f"picoagent {__version__}: {task.name} ({n_steps} steps"
                f"{', dry run' if dry_run else ''})")
     t0 = time.monotonic()
     try:

@@ -13,7 +13,8 @@ THREADS = 1               # onnxruntime intra-op threads (1 suits a Pi and leave
 
 PARTIAL_PENALTY = 0.97    # a match inside a longer line scores at most this (exact element wins)
 NEAR_PX = 250             # `near`: candidates whose box is within this many frame pixels
-ROW_BAND_TOLERANCE = 0.25 # `right_of`/`left_of`: vertical overlap needed, fraction of the smaller height
+# `right_of`/`left_of`: vertical overlap needed, as a fraction of the smaller height
+ROW_BAND_TOLERANCE = 0.25
 IMAGE_SCALES = (1.0, 1.25, 1.5, 2.0, 0.8, 0.75, 0.5)
 WAIT_STABLE_FOR_S = 1.0
 LAUNCH_WAIT_TIMEOUT_S = 60.0

@@ -4,9 +4,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 

@@ -36,6 +36,9 @@ class Search:
     timings: dict = field(default_factory=dict)
 
 
+#: a line scoring at least this (but under min_score) gets a closer second look
+NEAR_MISS = 0.5
+
 
 def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> Match:
     """Resolve ``loc`` on ``frame`` inside ``region`` (frame pixels)."""
@@ -161,9 +164,6 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
             out = _text_candidates(vision.reread(frame, near), loc, rx, min_score, frame,
                                    search)
     return out
-
-
-NEAR_MISS = 0.5
 
 
 def _text_candidates(lines, loc: Locator, rx, min_score: float, frame: Frame,

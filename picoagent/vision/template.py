@@ -54,8 +54,9 @@ class TemplateMatcher:
         and the best score seen at any scale (for "not found" messages).
 
         Coarse to fine: every scale is tried on a quarter- or half-size image (as
-        small as keeps the template at least 12 pixels), stopping early at a near-perfect score; the best scale's candidate
-        peaks are then re-scored at full size in small windows.
+        small as keeps the template at least 12 pixels), stopping early at a
+        near-perfect score; the best scale's candidate peaks are then re-scored at
+        full size in small windows.
         """
         coarse: dict[float, np.ndarray] = {}
         best_scale, best_score, best_map, best_f = None, -1.0, None, 1.0

@@ -375,9 +375,10 @@ class TextCache:
                  and ry <= b[1] + b[3] / 2 <= ry + rh]
         # replace what was known inside the rectangle (by box centre, the same rule
         # as for what was found: a box reaching in from outside stays)
-        self._boxes = [b for b in self._boxes
-                       if not (rx <= b[0] + b[2] / 2 <= rx + rw and ry <= b[1] + b[3] / 2 <= ry + rh)
-                       ] + found
+        def inside(b: Box) -> bool:
+            return rx <= b[0] + b[2] / 2 <= rx + rw and ry <= b[1] + b[3] / 2 <= ry + rh
+
+        self._boxes = [b for b in self._boxes if not inside(b)] + found
         self._covered[rect[1] // CELL:(rect[1] + rect[3] + CELL - 1) // CELL,
                       rect[0] // CELL:(rect[0] + rect[2] + CELL - 1) // CELL] = True
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-import pytest
 
 from picoagent.agent import Runner
 from picoagent.task import load_task
