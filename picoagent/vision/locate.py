@@ -140,13 +140,13 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
                                        source=f"template:{loc.image.name}@{h.scale}x"),
                                h.score))
         return out
-    lazy = loc.text is not None and loc.index is None
+    lazy = loc.text is not None and loc.index is None and vision.lazy
     rx = re.compile(loc.regex) if loc.regex is not None else None
     # Fast path first (morphological text boxes, ~15 ms); when it holds no match,
     # the neural detector's boxes.  With `index`, every match counts, so only the
     # neural detector's complete set is used.
     out: list[_Scored] = []
-    if loc.index is None:
+    if loc.index is None and vision.lazy:
         lines = vision.text_lines(frame, region, target=loc.text if lazy else None,
                                   min_score=min_score, box_filter=box_filter, quick=True)
         out = _text_candidates(lines, loc, rx, min_score, frame, search)

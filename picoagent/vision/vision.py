@@ -33,10 +33,13 @@ class Vision:
     def __init__(self, threads: int = defaults.THREADS, *, ocr: OcrEngine | None = None,
                  templates: TemplateMatcher | None = None,
                  min_score: float = defaults.MIN_SCORE,
-                 confidence: float = defaults.CONFIDENCE):
+                 confidence: float = defaults.CONFIDENCE, lazy: bool = True):
         self.ocr = ocr or OcrEngine(threads=threads)
         self.templates = templates or TemplateMatcher()
         self.thresholds = Thresholds(min_score=min_score, confidence=confidence)
+        #: False: no fast path and no early stop; every box of the neural detector is
+        #: read before matching (the reference behaviour the lazy path is tested against)
+        self.lazy = lazy
         self.text = TextCache(self.ocr)
         self._frame: Frame | None = None
         self._memo_frame: Frame | None = None
