@@ -29,7 +29,7 @@ from ..task.interpolate import InterpolationError, interpolate
 from ..task.model import (Check, Condition, Drag, If, Include, Launch, Locator, Read,
                           Repeat, Retry, Scroll, Step, Task, TypeText, WaitStable)
 from ..vision.frame import Frame, Match, clip_box, frame_to_screen, screen_region_to_frame
-from ..vision.geometry import reading_order
+from ..vision.geometry import overlaps, reading_order
 from ..vision.vision import Vision
 from .report import Report, annotate, save_png
 
@@ -563,7 +563,7 @@ class Runner:
                 target_found = True
                 box = r.element.box
                 lines = self.vision.text_lines(frame, self._region(frame))
-                hits = [ln for ln in lines if _overlap(ln.box, box)]
+                hits = [ln for ln in lines if overlaps(ln.box, box)]
                 hits = [hits[i] for i in reading_order([ln.box for ln in hits])]
                 text = " ".join(ln.text for ln in hits) or (r.element.text or "")
             else:
@@ -801,10 +801,6 @@ def _same_pixels(a: Frame, b: Frame, box, pad: int = 4) -> bool:
                           a.width, a.height)
     return bool(np.array_equal(a.image[y:y + h, x:x + w], b.image[y:y + h, x:x + w]))
 
-
-def _overlap(a, b) -> bool:
-    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
-            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
 
 
 def run(task: Task, *, screen: Screen, input: Input, vision: Vision, **kw) -> RunResult:

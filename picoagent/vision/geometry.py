@@ -15,6 +15,12 @@ def _horizontal_overlap(a: Box, b: Box) -> float:
     return min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
 
 
+def overlaps(a: Box, b: Box) -> bool:
+    """Do boxes ``a`` and ``b`` share any area?"""
+    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
+            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
+
+
 def same_row(a: Box, b: Box) -> bool:
     need = defaults.ROW_BAND_TOLERANCE * max(1, min(a[3], b[3]))
     return _vertical_overlap(a, b) >= need

@@ -10,7 +10,7 @@ from ..errors import Candidate, TargetNotFound
 from ..task.model import Locator
 from .frame import Box, Element, Frame, Match, clip_box, screen_region_to_frame, \
     screen_to_frame
-from .geometry import reading_order, relation_distance
+from .geometry import overlaps, reading_order, relation_distance
 from .textmatch import score_text
 
 
@@ -63,7 +63,7 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
     def could_relate(b: Box) -> bool:
         # before reading: a line may hold the target as a run of words, so a line
         # that overlaps the anchor stays in
-        return all(relation_distance(rel, b, ab) is not None or _overlaps(b, ab)
+        return all(relation_distance(rel, b, ab) is not None or overlaps(b, ab)
                    for rel, ab in anchors)
 
     cands = _candidates(vision, frame, loc, region, th, search,
@@ -112,10 +112,6 @@ def _note_best(search: Search, text: str | None, score: float, box: Box | None) 
     if search.best is None or score > search.best.score:
         search.best = Candidate(text=text, score=round(score, 3), box=box)
 
-
-def _overlaps(a: Box, b: Box) -> bool:
-    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
-            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
 
 
 def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import defaults
 from .frame import Box
+from .geometry import overlaps
 
 COARSE = (0.25, 0.5)    # the coarse pass runs on a quarter- or half-size image
 MIN_COARSE_SIDE = 12    # ... unless the template would shrink below this
@@ -101,12 +102,7 @@ class TemplateMatcher:
             _, score, _, (fx, fy) = cv2.minMaxLoc(fine)
             best_full = max(best_full, float(score))
             box = (x0 + int(fx), y0 + int(fy), int(tw), int(th))
-            if score >= threshold and not any(_overlap(box, h.box) for h in hits):
+            if score >= threshold and not any(overlaps(box, h.box) for h in hits):
                 hits.append(TemplateHit(box, float(score), best_scale))
         hits.sort(key=lambda h: -h.score)
         return hits, max(best_full, 0.0) if not hits else hits[0].score
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
-            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))

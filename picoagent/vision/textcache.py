@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from .frame import Box, clip_box
+from .geometry import overlaps
 from .ocr import OcrEngine, TextLine
 
 CELL = 8            # change-detection granularity, pixels
@@ -53,10 +54,6 @@ def _remember(memo: OrderedDict, key, limit: int, make):
         memo.popitem(last=False)
     return value
 
-
-def _intersects(a: Box, b: Box) -> bool:
-    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
-            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
 
 
 def _cut_by(b: Box, area: Box, W: int, H: int) -> bool:
@@ -193,7 +190,7 @@ def merge_tile_boxes(raw: list[tuple[Box, Box]]) -> list[Box]:
             bj, tj = raw[j]
             if bj[0] > bi[0] + bi[2]:
                 break
-            if ti == tj or not _intersects(bi, bj):
+            if ti == tj or not overlaps(bi, bj):
                 continue
             # same text row (a listbox's rows touch each other vertically)
             oy = min(bi[1] + bi[3], bj[1] + bj[3]) - max(bi[1], bj[1])
@@ -268,13 +265,13 @@ class TextCache:
             changed = False
             for i, r in enumerate(rects):
                 for b in self._boxes:
-                    if _intersects(r, b) and _union(r, b) != r:
+                    if overlaps(r, b) and _union(r, b) != r:
                         rects[i] = r = _union(r, b)
                         changed = True
             merged: list[Box] = []
             for r in rects:
                 for k, m in enumerate(merged):
-                    if _intersects(r, m):
+                    if overlaps(r, m):
                         merged[k] = _union(r, m)
                         changed = True
                         break
@@ -287,8 +284,8 @@ class TextCache:
         x, y, w, h = rect
         self._covered[y // CELL:(y + h + CELL - 1) // CELL,
                       x // CELL:(x + w + CELL - 1) // CELL] = False
-        self._boxes = [b for b in self._boxes if not _intersects(b, rect)]
-        self._lines = {b: ln for b, ln in self._lines.items() if not _intersects(b, rect)}
+        self._boxes = [b for b in self._boxes if not overlaps(b, rect)]
+        self._lines = {b: ln for b, ln in self._lines.items() if not overlaps(b, rect)}
 
     def _quick_update(self, image: np.ndarray, rects: list[Box]) -> list[Box]:
         """Fast-path boxes after a change: recomputed only around the dirty
@@ -305,10 +302,10 @@ class TextCache:
             while changed:                      # over every old box it touches (with a
                 changed = False                 # margin, so no stroke sits on the edge)
                 for b in self._quick + grown:   # and over the other grown areas
-                    if _intersects(r, b) and _union(r, pad(b)) != r:
+                    if overlaps(r, b) and _union(r, pad(b)) != r:
                         r, changed = _union(r, pad(b)), True
-            grown = [g for g in grown if not _intersects(g, r)] + [r]
-        keep = [b for b in self._quick if not any(_intersects(b, g) for g in grown)]
+            grown = [g for g in grown if not overlaps(g, r)] + [r]
+        keep = [b for b in self._quick if not any(overlaps(b, g) for g in grown)]
         for g in grown:
             crop = image[g[1]:g[1] + g[3], g[0]:g[0] + g[2]]
             for b in quick_text_boxes(crop):
@@ -317,7 +314,7 @@ class TextCache:
                     # a line runs past the recomputed area: its other part would be
                     # lost or stale, so recompute the whole frame (~15 ms) instead
                     return quick_text_boxes(image)
-                if not any(_intersects(box, k) for k in keep):
+                if not any(overlaps(box, k) for k in keep):
                     keep.append(box)
         return keep
 

@@ -10,6 +10,7 @@ from .. import defaults
 from ..errors import TargetNotFound
 from ..task.model import Locator
 from .frame import Box, Element, Frame, Match, as_rgb_array, clip_box
+from .geometry import overlaps
 from .locate import Thresholds, resolve
 from .ocr import OcrEngine, TextLine
 from .template import TemplateMatcher
@@ -92,7 +93,7 @@ class Vision:
             order = plausible_order(target, boxes)
             if self.text.recent:
                 # what just changed first: a waited-for text usually arrives there
-                order.sort(key=lambda b: not any(_touches(b, r) for r in self.text.recent))
+                order.sort(key=lambda b: not any(overlaps(b, r) for r in self.text.recent))
             lines = self.text.read(order, stop=whole_match)
         self.last_timings = {**self.text.last,
                              "perceive_ms": (time.perf_counter() - t) * 1000}
@@ -159,10 +160,3 @@ class Vision:
             return self.locate(frame, locator, **kw)
         except TargetNotFound:
             return None
-
-
-
-
-def _touches(a: Box, b: Box) -> bool:
-    return (min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0])
-            and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1]))
