@@ -209,19 +209,25 @@ def validate(task_files, var, allow_outside):
     sys.exit(EXIT_INVALID if bad else EXIT_OK)
 
 
+def _read_image(option: str, path: str):
+    """The image at ``path`` as an RGB array, or a UsageError naming ``option``."""
+    from .vision.frame import as_rgb_array
+
+    if not Path(path).is_file():
+        raise UsageError(f"{option} {path}: file not found")
+    try:
+        return as_rgb_array(path)
+    except Exception as e:  # noqa: BLE001 - any decoder error
+        raise UsageError(f"{option} {path}: cannot read image: {e}") from None
+
+
 def _vision_and_frame(image, threads):
     from .devices import MssScreen, check_display
     from .vision import Frame, Vision
-    from .vision.frame import as_rgb_array
 
     vision = Vision(threads=threads)
     if image:
-        if not Path(image).is_file():
-            raise UsageError(f"--image {image}: file not found")
-        try:
-            frame = Frame(as_rgb_array(image))
-        except Exception as e:  # noqa: BLE001 - any decoder error
-            raise UsageError(f"--image {image}: cannot read image: {e}") from None
+        frame = Frame(_read_image("--image", image))
     else:
         check_display()
         frame = MssScreen().grab()
@@ -350,15 +356,8 @@ def bench(image, live, target, template, threads, repeat, as_json):
             from .devices import check_display
             check_display()
         for opt, path in (("--image", image), ("--template", template)):
-            if path is None:
-                continue
-            if not Path(path).is_file():
-                raise UsageError(f"{opt} {path}: file not found")
-            try:
-                from .vision.frame import as_rgb_array
-                as_rgb_array(path)
-            except Exception as e:  # noqa: BLE001 - any decoder error
-                raise UsageError(f"{opt} {path}: cannot read image: {e}") from None
+            if path is not None:
+                _read_image(opt, path)
         click.echo("measuring (models load first; this takes a few seconds)...", err=True)
         fig = run_bench(image, threads=threads, target=target, live=live, repeat=repeat,
                         template=template)

@@ -237,27 +237,24 @@ class _File:
         if base is not None:
             merged = replace(base, **kw, name=None if kw else base.name)
             if kw:
-                self._check_locator(merged, line, key)
+                self._check_locator(merged, line, key, line,
+                                    " after merging the named target")
             return merged
-        what = [k for k in ("text", "regex", "image", "at") if k in kw]
-        if len(what) > 1:
-            raise self.err(f"a locator takes one of text, regex, image, at (found "
-                           f"{', '.join(what)})", line, key)
         if not any(k in kw for k in ("text", "regex", "image", "kind", "at")):
             raise self.err("a locator needs one of text, regex, image, kind, at or target",
                            line, key)
-        if "checked" in kw and "kind" not in kw:
-            raise self.err("`checked` only applies with `kind`", m.line_of("checked"),
-                           "checked")
-        return Locator(**kw, where=self.where(line))
+        loc = Locator(**kw, where=self.where(line))
+        self._check_locator(loc, line, key, m.line_of("checked"))
+        return loc
 
-    def _check_locator(self, loc: Locator, line: int, key: str) -> None:
+    def _check_locator(self, loc: Locator, line: int, key: str, checked_line: int,
+                       context: str = "") -> None:
         what = [k for k in ("text", "regex", "image", "at") if getattr(loc, k) is not None]
         if len(what) > 1:
             raise self.err(f"a locator takes one of text, regex, image, at (found "
-                           f"{', '.join(what)} after merging the named target)", line, key)
+                           f"{', '.join(what)}{context})", line, key)
         if loc.checked is not None and loc.kind is None:
-            raise self.err("`checked` only applies with `kind`", line, key)
+            raise self.err("`checked` only applies with `kind`", checked_line, "checked")
 
     def named(self, name: str, line: int, key: str) -> Locator:
         if name in self.targets:
