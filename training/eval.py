@@ -1,0 +1,200 @@
+"""Evaluate the UI element model and print the table the model card quotes.
+
+    python training/eval.py --fp32 build/model/ui-elements-fp32.onnx \
+        --int8 models/ui-elements.onnx \
+        --synthetic build/elements/val_qt build/elements/val_html \
+        --real tests/data/elements [--json build/eval.json]
+
+Detection runs through the runtime's own code (picoagent.vision.detector), so
+pre- and post-processing are the ones users get.  mAP@0.5 is the VOC all-point
+average precision, averaged over the classes that occur in the set.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from picoagent.vision.detector import ElementDetector  # noqa: E402
+
+EVAL_THRESHOLD = 0.05      # keep low-confidence detections: AP integrates over them
+
+
+def load_set(roots, limit=None):
+    items = []
+    for r in roots:
+        for j in sorted(Path(r).rglob("*.json")):
+            png = j.with_suffix(".png")
+            if not png.exists():
+                continue
+            meta = json.loads(j.read_text())
+            if "objects" not in meta:
+                continue
+            items.append((png, meta))
+    return items[:limit] if limit else items
+
+
+def iou_xyxy(a, b):
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / u if u > 0 else 0.0
+
+
+def average_precision(tp: np.ndarray, scores: np.ndarray, n_gt: int) -> float:
+    """VOC all-point interpolated AP from per-detection hit flags and scores."""
+    if n_gt == 0:
+        return float("nan")
+    if len(scores) == 0:
+        return 0.0
+    order = np.argsort(-scores, kind="stable")
+    tp = tp[order].astype(np.float64)
+    ctp = np.cumsum(tp)
+    cfp = np.cumsum(1 - tp)
+    rec = ctp / n_gt
+    prec = ctp / np.maximum(ctp + cfp, 1e-9)
+    mrec = np.concatenate([[0.0], rec, [1.0]])
+    mpre = np.concatenate([[0.0], prec, [0.0]])
+    for i in range(len(mpre) - 2, -1, -1):
+        mpre[i] = max(mpre[i], mpre[i + 1])
+    i = np.nonzero(mrec[1:] != mrec[:-1])[0]
+    return float(np.sum((mrec[i + 1] - mrec[i]) * mpre[i + 1]))
+
+
+def evaluate(detector: ElementDetector, items, classes, iou_thr=0.5, progress=None):
+    dets = {c: [] for c in classes}           # (score, hit)
+    n_gt = {c: 0 for c in classes}
+    state_ok = state_n = 0
+    misses = {c: 0 for c in classes}
+    for k, (png, meta) in enumerate(items):
+        with Image.open(png) as im:
+            img = np.asarray(im.convert("RGB"))
+        found = detector.detect(img, score_threshold=EVAL_THRESHOLD)
+        gts = [o for o in meta["objects"] if o["cls"] in n_gt]
+        for o in gts:
+            n_gt[o["cls"]] += 1
+        used = set()
+        for d in sorted(found, key=lambda d: -d.score):
+            x, y, w, h = d.box
+            db = (x, y, x + w, y + h)
+            best, bj = iou_thr, -1
+            for j, o in enumerate(gts):
+                if j in used or o["cls"] != d.kind:
+                    continue
+                v = iou_xyxy(db, o["box"])
+                if v >= best:
+                    best, bj = v, j
+            hit = bj >= 0
+            if hit:
+                used.add(bj)
+                if gts[bj].get("checked") is not None and d.checked is not None:
+                    state_n += 1
+                    state_ok += int(bool(gts[bj]["checked"]) == d.checked)
+            dets[d.kind].append((d.score, hit))
+        for j, o in enumerate(gts):
+            if j not in used:
+                misses[o["cls"]] += 1
+        if progress and (k + 1) % progress == 0:
+            print(f"  {k + 1}/{len(items)} screens", file=sys.stderr, flush=True)
+    ap = {}
+    for c in classes:
+        if dets[c]:
+            s = np.array([d[0] for d in dets[c]])
+            t = np.array([d[1] for d in dets[c]])
+        else:
+            s, t = np.zeros(0), np.zeros(0)
+        ap[c] = average_precision(t, s, n_gt[c])
+    valid = [v for v in ap.values() if not np.isnan(v)]
+    return {"map50": float(np.mean(valid)) if valid else float("nan"), "ap": ap, "n_gt": n_gt,
+            "state_acc": state_ok / state_n if state_n else float("nan"), "state_n": state_n,
+            "screens": len(items)}
+
+
+def latency(detector: ElementDetector, image: np.ndarray, runs=30) -> float:
+    detector.detect(image)
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        detector.detect(image)
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts) * 1000
+
+
+def fmt(v):
+    return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.3f}"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--fp32", required=True)
+    ap.add_argument("--int8", required=True)
+    ap.add_argument("--synthetic", nargs="+", required=True)
+    ap.add_argument("--real", nargs="+", required=True)
+    ap.add_argument("--limit", type=int, default=None, help="at most this many synthetic screens")
+    ap.add_argument("--json", default=None)
+    a = ap.parse_args(argv)
+
+    fp32 = ElementDetector(a.fp32, threads=1)
+    int8 = ElementDetector(a.int8, threads=1)
+    classes = int8.kinds
+    syn = load_set(a.synthetic, a.limit)
+    real = load_set(a.real)
+    if not syn or not real:
+        sys.exit(f"no samples: synthetic {len(syn)}, real {len(real)}")
+    print(f"evaluating on {len(syn)} held-out generated screens and {len(real)} real screens",
+          file=sys.stderr)
+    res = {}
+    for name, det in (("int8", int8), ("fp32", fp32)):
+        res[name] = {"synthetic": evaluate(det, syn, classes, progress=100),
+                     "real": evaluate(det, real, classes)}
+    # latency: a real 1280x720 screen if there is one, else the first real one
+    lat_img = None
+    for png, meta in real:
+        if (meta.get("width"), meta.get("height")) == (1280, 720):
+            lat_img = png
+            break
+    lat_img = lat_img or real[0][0]
+    with Image.open(lat_img) as im:
+        img = np.asarray(im.convert("RGB"))
+    if img.shape[:2] != (720, 1280):
+        img = np.asarray(Image.fromarray(img).resize((1280, 720)))
+    lat8, lat32 = latency(int8, img), latency(fp32, img)
+    size8 = os.path.getsize(a.int8) / 1e6
+    size32 = os.path.getsize(a.fp32) / 1e6
+
+    s8, r8 = res["int8"]["synthetic"], res["int8"]["real"]
+    s32, r32 = res["fp32"]["synthetic"], res["fp32"]["real"]
+    print()
+    print("| figure | goal | int8 (shipped) | fp32 |")
+    print("|---|---|---|---|")
+    print(f"| mAP@0.5, held-out generated screens ({s8['screens']}) | >= 0.85 | {fmt(s8['map50'])} | {fmt(s32['map50'])} |")
+    print(f"| mAP@0.5, real screenshots ({r8['screens']}) | >= 0.60 | {fmt(r8['map50'])} | {fmt(r32['map50'])} |")
+    print(f"| int8 - fp32 mAP@0.5 (generated / real) | drop <= 0.02 | {s8['map50'] - s32['map50']:+.3f} / {r8['map50'] - r32['map50']:+.3f} | |")
+    print(f"| checked-state accuracy, matched elements (generated / real) | | {fmt(s8['state_acc'])} ({s8['state_n']}) / {fmt(r8['state_acc'])} ({r8['state_n']}) | {fmt(s32['state_acc'])} / {fmt(r32['state_acc'])} |")
+    print(f"| model file | <= 3 MB | {size8:.2f} MB | {size32:.2f} MB |")
+    print(f"| latency 1280x720, --threads 1, pre+infer+post (median of 30) | <= 30 ms | {lat8:.1f} ms | {lat32:.1f} ms |")
+    print()
+    print("| class | AP generated (int8) | AP real (int8) | AP real (fp32) | objects generated / real |")
+    print("|---|---|---|---|---|")
+    for c in classes:
+        print(f"| {c} | {fmt(s8['ap'][c])} | {fmt(r8['ap'][c])} | {fmt(r32['ap'][c])} | {s8['n_gt'][c]} / {r8['n_gt'][c]} |")
+    if a.json:
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(json.dumps({"results": res, "latency_ms": {"int8": lat8, "fp32": lat32},
+                                            "size_mb": {"int8": size8, "fp32": size32},
+                                            "latency_image": str(lat_img)}, indent=1, default=float))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Static int8 quantisation (QDQ) of the exported model, calibrated on generated screens.
+
+    python training/quantize.py build/model/ui-elements-fp32.onnx models/ui-elements.onnx \
+        --calib build/elements/val_qt build/elements/val_html --count 48
+
+Weights int8 per channel, activations uint8, MinMax calibration over whole
+frames preprocessed exactly as the runtime does (picoagent.vision.detector).
+The metadata of the float model is carried over.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from picoagent.vision.detector import ModelInfo, frame_to_model_scale, preprocess  # noqa: E402
+
+
+def calibration_frames(roots, count, seed=0):
+    files = []
+    for r in roots:
+        files += sorted(Path(r).rglob("*.png"))
+    random.Random(seed).shuffle(files)
+    from PIL import Image
+    for f in files[:count]:
+        with Image.open(f) as im:
+            yield np.asarray(im.convert("RGB"))
+
+
+def quantize(src: str, dst: str, roots, count: int, method: str = "minmax") -> None:
+    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat,
+                                          QuantType, quantize_static)
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    fm = onnx.load(src)
+    meta = {p.key: p.value for p in fm.metadata_props}
+    info = ModelInfo.from_metadata(meta, src)
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.it = iter(calibration_frames(roots, count))
+            self.n = 0
+
+        def get_next(self):
+            img = next(self.it, None)
+            if img is None:
+                return None
+            self.n += 1
+            if self.n % 10 == 0:
+                print(f"calibration: {self.n}/{count} frames", flush=True)
+            s = frame_to_model_scale(img.shape[1], img.shape[0])
+            return {"image": preprocess(img, info, s)}
+
+    pre = dst + ".pre.onnx"
+    quant_pre_process(src, pre)
+    quantize_static(pre, dst, Reader(), quant_format=QuantFormat.QDQ,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                    per_channel=True,
+                    calibrate_method={"minmax": CalibrationMethod.MinMax,
+                                      "percentile": CalibrationMethod.Percentile,
+                                      "entropy": CalibrationMethod.Entropy}[method])
+    os.remove(pre)
+    q = onnx.load(dst)
+    del q.metadata_props[:]
+    for k, v in {**meta, "quantization": f"QDQ static int8 (u8 activations, s8 per-channel "
+                                          f"weights), {method}, {count} calibration frames"}.items():
+        p = q.metadata_props.add()
+        p.key, p.value = k, v
+    onnx.save(q, dst)
+    print(f"quantised {src} -> {dst} ({os.path.getsize(dst) / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--calib", nargs="+", required=True)
+    ap.add_argument("--count", type=int, default=48)
+    ap.add_argument("--method", choices=("minmax", "percentile", "entropy"), default="minmax")
+    a = ap.parse_args()
+    quantize(a.src, a.dst, a.calib, a.count, a.method)
