@@ -248,6 +248,8 @@ def find(locator, image, as_json, threads):
     Examples:
       picoagent find OK --image tests/data/zenity_entry.png
       picoagent find '{text: OK, right_of: Cancel}' --json
+      picoagent find '{kind: checkbox, checked: false, left_of: Remember me}'
+      picoagent find '{kind: text_field, right_of: Password}' --image form.png
     """
     from .errors import TargetNotFound, TaskFileError
     from .task import load_task
@@ -287,13 +289,29 @@ def find(locator, image, as_json, threads):
         click.echo(f"  runner-up {e.text!r} box {list(e.box)} score {s:.2f}")
 
 
+#: inspect's box colours (RGB) by kind; OCR text is orange
+KIND_COLOURS = {"button": (220, 0, 0), "text_field": (0, 110, 255), "checkbox": (0, 170, 0),
+                "radio": (0, 170, 120), "toggle": (120, 170, 0), "dropdown": (160, 0, 200),
+                "slider": (200, 0, 120), "tab": (0, 150, 200), "icon": (120, 60, 0),
+                "link": (0, 0, 160), "menu_item": (90, 90, 90)}
+
+
+def _inspect_label(i: int, e) -> str:
+    if e.kind == "text":
+        return str(i)
+    state = "" if e.checked is None else (" on" if e.checked else " off")
+    return f"{i} {e.kind}{state}"
+
+
 @main.command()
 @click.option("--image", type=click.Path(dir_okay=False), help="A PNG instead of the screen.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write an annotated PNG here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS)
 def inspect(image, out, as_json, threads):
-    """List every element perceived on the screen or a PNG.
+    """List every element perceived on the screen or a PNG: UI elements found by
+    the element model (kind, checked state, the text that names them), then OCR
+    text lines.
 
     \b
     Examples:
@@ -314,8 +332,9 @@ def inspect(image, out, as_json, threads):
             if outp.suffix.lower() != ".png":
                 raise UsageError(f"--out {out}: must end in .png")
             save_png(outp, annotate(frame.image, [e.box for e in els],
-                                    labels=[str(i) for i in range(len(els))],
-                                    color=(255, 160, 0)))
+                                    labels=[_inspect_label(i, e) for i, e in enumerate(els)],
+                                    colors=[KIND_COLOURS.get(e.kind, (255, 160, 0))
+                                            for e in els]))
     except PicoAgentError as e:
         _fail(e)
     if as_json:
@@ -323,7 +342,9 @@ def inspect(image, out, as_json, threads):
         return
     click.echo(f"{len(els)} elements in {ms:.0f} ms")
     for i, e in enumerate(els):
-        click.echo(f"{i:3}  {e.kind:5} {str(list(e.box)):22} {e.score:.2f}  {e.text}")
+        state = "" if e.checked is None else (" [x]" if e.checked else " [ ]")
+        text = "" if e.text is None else e.text
+        click.echo(f"{i:3}  {e.kind + state:14} {str(list(e.box)):22} {e.score:.2f}  {text}")
     if out:
         click.echo(f"annotated image: {out}")
 

@@ -65,12 +65,16 @@ class Report:
 
 
 def annotate(image: np.ndarray, boxes: list[tuple], point: tuple | None = None,
-             labels: list[str] | None = None, color=(255, 0, 0)) -> np.ndarray:
-    """A copy of ``image`` (RGB) with boxes, optional labels and a cross at ``point``."""
+             labels: list[str] | None = None, color=(255, 0, 0),
+             colors: list[tuple] | None = None) -> np.ndarray:
+    """A copy of ``image`` (RGB) with boxes, optional labels and a cross at ``point``.
+    The first box is drawn in ``color``, the others orange, unless ``colors`` gives
+    one colour per box."""
     out = image.copy()
     for i, b in enumerate(boxes):
         x, y, w, h = (int(v) for v in b)
-        cv2.rectangle(out, (x, y), (x + w, y + h), color if i == 0 else (255, 160, 0), 2)
+        c = colors[i] if colors and i < len(colors) else (color if i == 0 else (255, 160, 0))
+        cv2.rectangle(out, (x, y), (x + w, y + h), c, 2)
         if labels and i < len(labels):
             cv2.putText(out, labels[i], (x, max(10, y - 3)), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
                         (0, 0, 255), 1, cv2.LINE_AA)

@@ -39,6 +39,8 @@ LOCATOR_KEYS = ("text", "regex", "image", "kind", "checked", "at", "target", "ri
 #: element kinds a `kind:` locator may name once the UI element model is present
 ELEMENT_KINDS = ("button", "text_field", "checkbox", "radio", "dropdown", "toggle",
                  "slider", "tab", "icon", "link", "menu_item")
+#: element kinds that have a checked / unchecked state
+STATEFUL_KINDS = ("checkbox", "radio", "toggle")
 KEYS = ("enter", "return", "tab", "esc", "escape", "space", "backspace", "delete", "del",
         "insert", "home", "end", "pageup", "pagedown", "up", "down", "left", "right",
         "ctrl", "control", "alt", "shift", "win", "super", "command", "cmd", "option",
@@ -49,7 +51,7 @@ _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def load_task(path: str | os.PathLike, variables: Mapping[str, str] | None = None, *,
               env: Mapping[str, str] | None = None, text: str | None = None,
-              element_kinds_available: bool = False, allow_outside: bool = False) -> Task:
+              element_kinds_available: bool = True, allow_outside: bool = False) -> Task:
     """Load ``path`` (or ``text`` as if it were that file) and validate it completely.
 
     ``variables`` override the task's ``vars`` (as ``--var`` does).  ``env`` defaults
@@ -216,9 +218,9 @@ class _File:
                     raise self.err(_unknown(kind, ELEMENT_KINDS, "element kind"), ln, k)
                 if not self.ctx.kinds_available:
                     raise self.err(
-                        "kind locators need the UI element model, which is not available "
-                        "in this version of picoagent; use text, regex or image for now",
-                        ln, k)
+                        "kind locators need the UI element model (models/ui-elements.onnx), "
+                        "which is missing from this installation; reinstall picoagent or "
+                        "run `make model`, or use text, regex or image", ln, k)
                 kw["kind"] = kind
             elif k == "checked":
                 kw["checked"] = self.boolean(val, ln, k)
@@ -255,6 +257,9 @@ class _File:
                            f"{', '.join(what)}{context})", line, key)
         if loc.checked is not None and loc.kind is None:
             raise self.err("`checked` only applies with `kind`", checked_line, "checked")
+        if loc.checked is not None and loc.kind not in STATEFUL_KINDS:
+            raise self.err(f"`checked` applies to {', '.join(STATEFUL_KINDS)}, not to "
+                           f"kind {loc.kind}", checked_line, "checked")
 
     def named(self, name: str, line: int, key: str) -> Locator:
         if name in self.targets:

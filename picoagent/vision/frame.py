@@ -68,11 +68,12 @@ def clip_box(box: Box, width: int, height: int) -> Box:
 class Element:
     """Something perceived on a frame.  ``box`` is in frame pixels."""
 
-    kind: str                       # "text", "image", "point" (model kinds later)
+    kind: str                       # "text", "image", "point", or a UI element kind
     box: Box
     text: str | None = None
-    score: float = 1.0              # recognition / match confidence
-    source: str = ""                # "ocr", "template:<file>", "point"
+    score: float = 1.0              # recognition / match / detection confidence
+    source: str = ""                # "ocr", "template:<file>", "point", "model"
+    checked: bool | None = None     # checkbox / radio / toggle state (model kinds)
 
     @property
     def center(self) -> tuple[float, float]:
@@ -80,8 +81,11 @@ class Element:
         return (x + w / 2.0, y + h / 2.0)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "text": self.text, "box": list(self.box),
-                "score": round(self.score, 3), "source": self.source}
+        d = {"kind": self.kind, "text": self.text, "box": list(self.box),
+             "score": round(self.score, 3), "source": self.source}
+        if self.checked is not None:
+            d["checked"] = self.checked
+        return d
 
 
 @dataclass(frozen=True, kw_only=True)

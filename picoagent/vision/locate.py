@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 
@@ -136,8 +136,10 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
                                        source=f"template:{loc.image.name}@{h.scale}x"),
                                h.score))
         return out
-    lazy = loc.text is not None and loc.index is None and vision.lazy
     rx = re.compile(loc.regex) if loc.regex is not None else None
+    if loc.kind is not None:
+        return _kind_candidates(vision, frame, loc, region, rx, min_score, search, box_filter)
+    lazy = loc.text is not None and loc.index is None and vision.lazy
     # Fast path first (morphological text boxes, ~15 ms); when it holds no match,
     # the neural detector's boxes.  With `index`, every match counts, so only the
     # neural detector's complete set is used.
@@ -159,6 +161,43 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
         if near:
             out = _text_candidates(vision.reread(frame, near), loc, rx, min_score, frame,
                                    search)
+    return out
+
+
+def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_score: float,
+                     search: Search, box_filter=None) -> list[_Scored]:
+    """Elements of ``loc.kind`` (in ``checked`` state, if asked), named by
+    ``loc.text`` / ``loc.regex`` if given: the words on them or the label beside them."""
+    els = [e for e in vision.elements(frame, region) if e.kind == loc.kind]
+    if loc.checked is not None:
+        wrong = [e for e in els if e.checked != loc.checked]
+        els = [e for e in els if e.checked == loc.checked]
+        if wrong and not els:
+            state = "checked" if wrong[0].checked else "unchecked"
+            _note_best(search, f"{loc.kind} ({state})", wrong[0].score, wrong[0].box)
+    if box_filter is not None:
+        els = [e for e in els if box_filter(e.box)]
+    out: list[_Scored] = []
+    if loc.text is None and rx is None:
+        for e in els:
+            _note_best(search, e.kind, e.score, e.box)
+            out.append(_Scored(e, e.score))
+        return out
+    for e in els:
+        best, best_name = 0.0, None
+        for crop_read in (False, True):
+            for name in vision.element_names(frame, e, crop_read=crop_read):
+                if rx is not None:
+                    sc = 1.0 if rx.fullmatch(name.strip()) else 0.0
+                else:
+                    sc = score_text(loc.text, name).score
+                if sc > best:
+                    best, best_name = sc, name
+            if best >= min_score:
+                break
+        _note_best(search, f"{e.kind} {best_name!r}" if best_name else e.kind, best, e.box)
+        if best >= min_score:
+            out.append(_Scored(replace(e, text=best_name), best))
     return out
 
 

@@ -1,16 +1,21 @@
-"""The perception facade: OCR + templates (+ the element model later), with a
+"""The perception facade: OCR + templates + the UI element model, with a
 cache so an unchanged screen or region is never perceived twice."""
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 
 
+import numpy as np
+
 from .. import defaults
 from ..errors import TargetNotFound
 from ..task.model import Locator
+from .detector import ElementDetector
 from .frame import Box, Element, Frame, Match, as_rgb_array, clip_box
-from .geometry import overlaps
+from .fuse import INNER_TEXT, label_region, name_lines
+from .geometry import center, inside, overlaps, reading_order
 from .locate import Thresholds, resolve
 from .ocr import OcrEngine, TextLine
 from .template import TemplateMatcher
@@ -34,8 +39,15 @@ class Vision:
     def __init__(self, threads: int = defaults.THREADS, *, ocr: OcrEngine | None = None,
                  templates: TemplateMatcher | None = None,
                  min_score: float = defaults.MIN_SCORE,
-                 confidence: float = defaults.CONFIDENCE, lazy: bool = True):
+                 confidence: float = defaults.CONFIDENCE, lazy: bool = True,
+                 detector: ElementDetector | None = None):
         self.ocr = ocr or OcrEngine(threads=threads)
+        #: the UI element model; its onnxruntime session is built on first use
+        self.detector = detector or ElementDetector(threads=threads)
+        self._elem_key: tuple | None = None
+        self._elems: list[Element] = []
+        self._names: dict[tuple, list[str]] = {}
+        self.detections = 0                 # model runs (the cache's effect shows here)
         self.templates = templates or TemplateMatcher()
         self.thresholds = Thresholds(min_score=min_score, confidence=confidence)
         #: False: no fast path and no early stop; every box of the neural detector is
@@ -117,11 +129,64 @@ class Vision:
             out.extend(self.text.reread(box))
         return [ln for ln in out if ln.text]
 
-    def perceive(self, image, region: Box | None = None) -> list[Element]:
-        """Every element perceived on ``image`` (array, PIL image or path)."""
+    # ---- UI elements -----------------------------------------------------------------
+    def elements(self, frame: Frame, region: Box | None = None) -> list[Element]:
+        """UI elements the model sees on ``frame`` (no text yet), whose centre lies in
+        ``region``.  The model runs once per distinct screen: the same Frame object, or
+        a new frame with identical pixels, reuses the last result."""
+        if self._elem_key is None or self._elem_key[0] is not frame:
+            img = frame.image
+            digest = hashlib.blake2b(memoryview(np.ascontiguousarray(img)).cast("B"),
+                                     digest_size=16).digest()
+            if self._elem_key is None or self._elem_key[1] != (digest, img.shape):
+                t = time.perf_counter()
+                dets = self.detector.detect(img)
+                self.detections += 1
+                self._elems = [Element(kind=d.kind, box=d.box, score=d.score, source="model",
+                                       checked=d.checked) for d in dets]
+                self._names = {}
+                self.last_timings = {"detect_ms": (time.perf_counter() - t) * 1000}
+            self._elem_key = (frame, (digest, img.shape))
+        if region is None:
+            return list(self._elems)
+        return [e for e in self._elems if inside(center(e.box), region)]
+
+    def element_names(self, frame: Frame, el: Element, *, crop_read: bool = True) -> list[str]:
+        """The texts that name ``el``: words inside it (buttons, tabs, menu items,
+        links, fields' values) and labels beside it (checkboxes, radios, toggles,
+        fields).  Words inside a small element are read from its own crop when
+        the full-frame pass found none there (small and bitmap fonts read better so).
+        """
+        key = (el.kind, el.box, crop_read)
+        if key in self._names:
+            return self._names[key]
+        r = label_region(el.kind, el.box, frame.width, frame.height)
+        lines = self.text_lines(frame, r)
+        idx = name_lines(el.kind, el.box, [ln.box for ln in lines])
+        names = [lines[i].text for i in idx]
+        inner = [i for i in idx if inside(center(lines[i].box), el.box)]
+        if crop_read and el.kind in INNER_TEXT and not inner:
+            crop = [ln for ln in self.text.reread(el.box) if ln.text]
+            if crop:
+                order = reading_order([ln.box for ln in crop])
+                names.insert(0, " ".join(crop[i].text for i in order))
+        self._names[key] = names
+        return names
+
+    def perceive(self, image, region: Box | None = None, *,
+                 elements: bool = True) -> list[Element]:
+        """Every element perceived on ``image`` (array, PIL image or path): the UI
+        elements with the text that names them, then OCR text lines."""
         frame = image if isinstance(image, Frame) else Frame(as_rgb_array(image))
-        return [Element(kind="text", box=ln.box, text=ln.text, score=ln.conf, source="ocr")
-                for ln in self.text_lines(frame, region)]
+        out: list[Element] = []
+        if elements:
+            for e in self.elements(frame, region):
+                names = self.element_names(frame, e, crop_read=False)
+                out.append(Element(kind=e.kind, box=e.box, score=e.score, source=e.source,
+                                   checked=e.checked, text=" / ".join(names) or None))
+        out.extend(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf, source="ocr")
+                   for ln in self.text_lines(frame, region))
+        return out
 
     # ---- resolution ------------------------------------------------------------------
     def locate(self, frame: Frame, locator: Locator, region: Box | None = None, *,

@@ -317,6 +317,12 @@ def test_kind_locator_accepted_when_model_available(tmp_path):
     assert (task.steps[0].args.kind, task.steps[0].args.checked) == ("checkbox", True)
 
 
+def test_kind_locator_refused_when_the_model_is_missing(tmp_path):
+    p = write(tmp_path, "t.yaml", "steps:\n  - click:\n      kind: button\n")
+    e = expect_error(p, element_kinds_available=False)
+    check_error(e, p, 3, "kind", "need the UI element model")
+
+
 def test_include_with_vars_and_undefined_in_included_file(tmp_path):
     (tmp_path / "lib").mkdir()
     write(tmp_path / "lib", "login.yaml", """
@@ -470,8 +476,8 @@ BAD = [
      "unknown target @ghost (targets: none defined)"),
     ("self-referencing-target", "targets:\n  a: {text: A, right_of: \"@a\"}\nsteps:\n"
      "  - click: \"@a\"\n", "a: {", "right_of", "refers to itself"),
-    ("kind-not-available", "steps:\n  - click:\n      kind: button\n", "kind:", "kind",
-     "not available"),
+    ("checked-on-a-button", "steps:\n  - click: {kind: button,\n      checked: true}\n",
+     "checked", "checked", "`checked` applies to checkbox, radio, toggle, not to kind button"),
     ("unknown-kind", "steps:\n  - click: {kind: buton}\n", "kind", "kind",
      "unknown element kind 'buton' (did you mean 'button'?)"),
     ("two-locator-kinds", "steps:\n  - click: {text: A, regex: B}\n", "click", "click",
