@@ -12,7 +12,8 @@ APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zeni
 	fonts-dejavu-core
 DEMO_SCREEN := 1280x720x24
 
-.PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean
+.PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean \
+	model train-deps model-data model-train model-eval
 
 help:
 	@echo "make demo         install everything and run the bundled demo (Xvfb if no display)"
@@ -22,6 +23,7 @@ help:
 	@echo "make bench        run the perception benchmark (benchmarks/perception.py)"
 	@echo "make soak         500-iteration soak against the demo app (benchmarks/soak.py)"
 	@echo "make arm64-check  install and test in an emulated aarch64 Debian (~10-20 min, root)"
+	@echo "make model        regenerate data, train, export, quantise and evaluate the UI element model"
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -65,6 +67,47 @@ soak: setup
 
 arm64-check:
 	bash scripts/arm64-check.sh
+
+# ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
+# `make model` reproduces models/ui-elements.onnx end to end on a CPU; every stage
+# is resumable (re-run it after an interruption).  Sizes and seeds are the ones the
+# shipped model was made with (models/MODEL_CARD.md).
+QT_COUNT ?= 12000
+HTML_COUNT ?= 6000
+VAL_QT ?= 300
+VAL_HTML ?= 200
+ITERS ?= 3000
+ELEM := build/elements
+MODEL_BUILD := build/model
+
+train-deps: $(VENV)/.train-installed
+
+$(VENV)/.train-installed: pyproject.toml | setup
+	@dpkg -s chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		chromium fonts-dejavu-core fonts-liberation2 libegl1 libxkbcommon0 libfontconfig1; }
+	$(VENV)/bin/pip install -q -e '.[test,train]'
+	@touch $@
+
+model-data: train-deps
+	$(PY) training/gen_qt.py --out $(ELEM)/qt --count $(QT_COUNT) --seed 1
+	$(PY) training/gen_html.py --out $(ELEM)/html --count $(HTML_COUNT) --seed 2
+	$(PY) training/gen_qt.py --out $(ELEM)/val_qt --count $(VAL_QT) --seed 101
+	$(PY) training/gen_html.py --out $(ELEM)/val_html --count $(VAL_HTML) --seed 102
+
+model-train: model-data
+	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
+
+model: model-train
+	$(PY) training/export.py build/train/final.pt $(MODEL_BUILD)/ui-elements-fp32.onnx
+	$(PY) training/quantize.py $(MODEL_BUILD)/ui-elements-fp32.onnx models/ui-elements.onnx \
+		--calib $(ELEM)/qt $(ELEM)/html --count 48
+	$(MAKE) model-eval
+
+model-eval: train-deps
+	$(PY) training/eval.py --fp32 $(MODEL_BUILD)/ui-elements-fp32.onnx --int8 models/ui-elements.onnx \
+		--synthetic $(ELEM)/val_qt $(ELEM)/val_html --real tests/data/elements \
+		--json $(MODEL_BUILD)/eval.json
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -24,7 +24,6 @@ import os
 import random
 import struct
 import subprocess
-import sys
 import time
 
 CLASSES = ["button", "text_field", "checkbox", "radio", "dropdown", "toggle",
@@ -45,8 +44,8 @@ E = _html.escape
 def installed_fonts():
     try:
         out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
-                             timeout=20).stdout
-    except Exception:
+                             timeout=20, check=False).stdout
+    except Exception:  # noqa: BLE001
         out = ""
     fams = set()
     for line in out.splitlines():
@@ -132,9 +131,10 @@ FIELDS = [("Username", "jdoe"), ("Email", "name@example.com"), ("Password", "•
           ("Display name", "Max"), ("Subject", "Question about my order"), ("Room", "B-204"),
           ("Order number", "#100482"), ("Coupon code", "SPRING24"), ("SSID", "Office-5G"),
           ("Hostname", "printer-2.local"), ("Title", "Quarterly report"), ("Tags", "urgent, q3")]
-PLACEHOLDERS = ["Search…", "Search", "Type to search", "Enter your email", "Enter password",
-                "Filter…", "Find a product", "Search settings", "Name", "Optional", "e.g. 42",
-                "Type a message…", "Suchen…", "Rechercher", "Buscar"]
+PLACEHOLDERS = ["Search…", "Search", "Type to search", "Filter…", "Find a product", "Search settings",
+                "Search users", "Search files", "Quick find", "Suchen…", "Rechercher", "Buscar"]
+TEXT_PLACEHOLDERS = ["Type a message…", "Write a comment…", "Notes", "Optional", "Describe the problem",
+                     "Add a note", "Your message"]
 NAMES = ["Anna Schmidt", "John Miller", "Li Wei", "Maria Garcia", "Oliver Brown", "Sofia Rossi",
          "Lukas Weber", "Emma Dubois", "Noah Wilson", "Mia Novak", "Yuki Tanaka", "Omar Haddad",
          "Eva Lindqvist", "Pedro Alves", "Chloe Martin", "Jan Kowalski", "Aisha Khan", "Tom Baker"]
@@ -143,12 +143,13 @@ PRODUCTS = ["Wireless Mouse", "USB-C Hub", "Desk Lamp", "Coffee Beans 1kg", "Not
             "Espresso", "Cappuccino", "Green Tea", "Sandwich", "Ticket Zone A", "Day Pass"]
 STATUSES = ["Active", "Pending", "Disabled", "Online", "Offline", "Paid", "Overdue", "Shipped",
             "Draft", "Error", "OK", "New", "Closed", "Running", "Stopped", "Admin", "Guest"]
-WORDS = ("the a your this device account system data network service user screen update "
-         "settings payment order file report access time support security customer station "
-         "please select enter check review confirm continue before after with from to for "
-         "new current available required optional secure automatic daily local remote "
-         "will can should must may is are has have been changes options details information "
-         "privacy terms connection password email address message item product").split()
+WORDS = (  # noqa: SIM905
+    "the a your this device account system data network service user screen update "
+    "settings payment order file report access time support security customer station "
+    "please select enter check review confirm continue before after with from to for "
+    "new current available required optional secure automatic daily local remote "
+    "will can should must may is are has have been changes options details information "
+    "privacy terms connection password email address message item product").split()
 LINK_TEXTS = ["Learn more", "Forgot password?", "Terms of Service", "Privacy Policy", "Help",
               "Sign up", "Create an account", "View all", "Details", "Contact support", "here",
               "Read more", "Change", "Manage", "Documentation", "Release notes", "Show more",
@@ -212,8 +213,8 @@ ICONS = {
     "pin": '<path d="M12 21s-7-6-7-12a7 7 0 0114 0c0 6-7 12-7 12z"/><circle cx="12" cy="9" r="2.5"/>',
     "grid": '<rect x="3" y="3" width="7" height="7"/><rect x="14" y="3" width="7" height="7"/><rect x="3" y="14" width="7" height="7"/><rect x="14" y="14" width="7" height="7"/>',
     "list": '<path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/>',
-    "more": '<path d="M5 12h.01M12 12h.01M19 12h.01" stroke-width="3.5"/>',
-    "morev": '<path d="M12 5h.01M12 12h.01M12 19h.01" stroke-width="3.5"/>',
+    "more": '<circle cx="5" cy="12" r="1.6" fill="currentColor"/><circle cx="12" cy="12" r="1.6" fill="currentColor"/><circle cx="19" cy="12" r="1.6" fill="currentColor"/>',
+    "morev": '<circle cx="12" cy="5" r="1.6" fill="currentColor"/><circle cx="12" cy="12" r="1.6" fill="currentColor"/><circle cx="12" cy="19" r="1.6" fill="currentColor"/>',
     "play": '<path d="M7 4l13 8-13 8z"/>',
     "pause": '<path d="M8 4v16M16 4v16"/>',
     "mic": '<rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0014 0M12 18v3"/>',
@@ -250,7 +251,7 @@ def urlc(c):
 def hsl(h, s, l):
     r, g, b = colorsys.hls_to_rgb((h % 360) / 360.0, max(0, min(100, l)) / 100.0,
                                   max(0, min(100, s)) / 100.0)
-    return "#%02x%02x%02x" % (int(r * 255 + .5), int(g * 255 + .5), int(b * 255 + .5))
+    return f"#{int(r * 255 + .5):02x}{int(g * 255 + .5):02x}{int(b * 255 + .5):02x}"
 
 
 def rgb(c):
@@ -275,7 +276,7 @@ def on_color(c, light="#ffffff", dark="#111111"):
 def mix(a, b, t):
     ra, ga, ba = rgb(a)
     rb, gb, bb = rgb(b)
-    return "#%02x%02x%02x" % (round(ra + (rb - ra) * t), round(ga + (gb - ga) * t), round(ba + (bb - ba) * t))
+    return f"#{round(ra + (rb - ra) * t):02x}{round(ga + (gb - ga) * t):02x}{round(ba + (bb - ba) * t):02x}"
 
 
 def rgba(c, a):
@@ -474,7 +475,15 @@ def make_theme(r, kind):
         T["tab_style"] = r.choice(["underline", "boxed", "pill", "plain"])
     T["accent_fg"] = on_color(T["accent"])
     T["accent_soft"] = mix(T["accent"], T["surface"], 0.82 if not dark else 0.7)
-    T["accent_text"] = T["accent"] if abs(lum(T["accent"]) - lum(T["surface"])) > 0.15 else T["fg"]
+    # accent usable as text colour (links, tab labels): push it away from the surface
+    at = T["accent"]
+    for _ in range(8):
+        if abs(lum(at) - lum(T["surface"])) > 0.2 and abs(lum(at) - lum(T["bg"])) > 0.2:
+            break
+        at = mix(at, "#ffffff" if T["dark"] else "#000000", 0.2)
+    T["accent_text"] = at
+    if min(abs(lum(at) - lum(T["fg"])), 1) < 0.08 or fam == "highcontrast":
+        T["link_underline"] = True
     T["color_scheme"] = "dark" if (dark and r.random() < 0.8) else "light"
     return T
 
@@ -560,6 +569,7 @@ def theme_css(T, r):
             A(f".btn.d{{background:{dn};color:#fff;border:{bw}px solid {dn}}}")
         else:
             A(f".btn.d{{background:transparent;color:{dn};border:{max(bw, 1)}px solid {dn}}}")
+        A(".btn:disabled{opacity:.55;cursor:default}")
         A(f".btn.sm{{padding:{round(py * .6)}px {round(px * .6)}px;font-size:.85em}}")
         A(f".btn.big{{padding:{round(py * 1.8)}px {round(px * 1.6)}px;font-size:1.2em}}")
         A(".btn.ic{padding:" + f"{round(py * 1.1)}px" + ";aspect-ratio:auto}")
@@ -753,13 +763,14 @@ def theme_css(T, r):
     A(f".side .grp{{font-size:.75em;text-transform:uppercase;letter-spacing:.08em;opacity:.6;padding:10px {round(fs * .8)}px 4px}}")
     # dropdown menu -----------------------------------------------------------
     A(f".dd{{position:absolute;top:calc(100% + {r.choice([0, 2, 4, 6])}px);left:0;z-index:50;min-width:{r.randint(150, 240)}px;background:{T['surface']};"
-      f"color:{T['fg']};border:1px solid {T['border']};border-radius:{min(rad, 10)}px;padding:{r.choice([0, 4, 6])}px 0;"
-      f"box-shadow:0 6px 20px rgba(0,0,0,{r.uniform(.15, .45):.2f});text-align:left;font-size:{fs}px;font-weight:400}}")
+      f"color:{T['fg']};border:1px solid {r.choice([T['border'], T['border2']])};border-radius:{min(rad, 10)}px;padding:{r.choice([0, 4, 6])}px 0;"
+      f"box-shadow:0 {r.choice([2, 4, 6, 8])}px {r.choice([8, 14, 20, 28])}px rgba(0,0,0,{r.uniform(.25, .55):.2f});text-align:left;font-size:{fs}px;font-weight:400}}")
     A(f".dd .mi{{display:flex;align-items:center;gap:10px;padding:{round(fs * .45 * pad)}px {round(fs * .9)}px;color:{T['fg']};text-decoration:none;white-space:nowrap;opacity:1;border-radius:0}}"
       f".dd .mi .sc{{margin-left:auto;padding-left:24px;color:{T['muted']};font-size:.85em}}"
       f".dd .mi.on{{background:{r.choice([T['accent'], T['accent_soft'], T['surface2']])}}}"
       f".dd .sep{{border-top:1px solid {T['border']};margin:4px 0}}")
     A(".ddw{position:relative;display:inline-block}")
+    A("ul.dd,ul.col{list-style:none;margin:0;padding-left:0;padding-right:0}ul.col{padding:0}li.mi{cursor:default}button.mi{font:inherit;border:0;background:transparent;width:100%;text-align:left}")
     # cards, tables, misc -------------------------------------------------------
     A(f".card{{background:{T['surface']};border-radius:{T['rcard'] if T['rcard'] < 100 else 16}px;padding:{round(fs * r.uniform(.8, 1.5))}px;"
       f"box-shadow:{T['card_shadow']};border:{'1px solid ' + T['border'] if T['card_border'] else '0'}}}")
@@ -777,6 +788,7 @@ def theme_css(T, r):
     A(f".srow{{display:flex;align-items:center;gap:14px;padding:{round(fs * .7 * pad)}px {round(fs * .4)}px;border-bottom:1px solid {T['border']}}}")
     A(f".fg{{display:flex;flex-direction:column;gap:4px;margin-bottom:{round(fs * .7)}px}}.fg>label{{font-size:.9em;color:{T['muted'] if r.random() < .5 else T['fg']}}}")
     A(f".ico{{color:{r.choice([T['fg'], T['muted'], T['accent_text']])};flex:none;vertical-align:middle}}")
+    A(".btn .ico,.tab .ico,.mi .ico,.fldw .ico,.combo .ico,.appi .ico,.nav .ico,.nav .gi,.side .ico,.side .gi{color:inherit}")
     A(f".gi{{font-family:'DejaVu Sans';line-height:1;color:{r.choice([T['fg'], T['muted'], T['accent_text']])};vertical-align:middle}}")
     A(f".appi{{display:flex;align-items:center;justify-content:center;border-radius:{r.choice(['22%', '50%', '12px', '8px'])};color:#fff;flex:none}}")
     A(f".overlay{{position:fixed;inset:0;z-index:100;display:flex;align-items:center;justify-content:center;background:rgba(0,0,0,{r.uniform(.2, .65):.2f})}}")
@@ -849,14 +861,14 @@ class B:
             return self.glyph(size=size, color=color)
         return self.svg(name, size, color=color)
 
-    def button(self, text=None, kind="p", size="", icon=None, icon_only=False, full=False, tag=None, style=""):
+    def button(self, text=None, kind="p", size="", icon=None, icon_only=False, full=False, tag=None, style="", isz=None):
         r, T = self.r, self.T
         if text is None:
             text = r.choice({"p": BTN_PRIMARY, "s": BTN_SECONDARY, "d": BTN_DANGER}[kind])
         cls = f"btn {kind} {size}" + (" full" if full else "") + (" ic" if icon_only else "")
         inner = ""
         if icon:
-            isz = round(T["fs"] * (1.2 if icon_only else 1.1))
+            isz = isz or round(T["fs"] * (1.2 if icon_only else 1.1))
             if icon_only and r.random() < 0.25:
                 inner = f'<span style="font-family:DejaVu Sans;font-size:{isz}px;line-height:1">{E(r.choice(GLYPHS))}</span>'
             else:
@@ -865,6 +877,8 @@ class B:
             inner += E(text)
         st = f' style="{style}"' if style else ""
         aria = f' aria-label="{E(text)}"' if icon_only else ""
+        if T["native_btn"] and tag in ("a", "div"):
+            tag = "button"  # an unstyled <a>/<div> would have no face
         if tag is None:
             if T["native_btn"]:
                 tag = "button" if (icon or r.random() < 0.8) else "input"
@@ -873,14 +887,18 @@ class B:
                 if tag == "input" and icon:
                     tag = "button"
         dt = "" if not icon_only else f' data-text="{E(text)}"'
+        dis = ""
+        if tag in ("button", "input") and r.random() < 0.04:
+            dis = " disabled"  # greyed out, still a button
+            st += ' data-dis="1"'
         if tag == "input":
             typ = "submit" if kind == "p" else "button"
-            return f'<input type="{typ}" class="{cls}" data-cls="button" value="{E(text)}"{st}>'
+            return f'<input type="{typ}" class="{cls}" data-cls="button" value="{E(text)}"{st}{dis}>'
         if tag == "a":
             return f'<a href="#" class="{cls}" data-cls="button"{dt}{aria}{st}>{inner}</a>'
         if tag == "div":
             return f'<div role="button" tabindex="0" class="{cls}" data-cls="button"{dt}{aria}{st}>{inner}</div>'
-        return f'<button type="button" class="{cls}" data-cls="button"{dt}{aria}{st}>{inner}</button>'
+        return f'<button type="button" class="{cls}" data-cls="button"{dt}{aria}{st}{dis}>{inner}</button>'
 
     def icon_button(self, name=None, faced=None, kind="s", size=""):
         """tool / icon-only button: labelled button with a face, or a plain icon without one."""
@@ -925,7 +943,7 @@ class B:
         val = self.words(3, 20) if r.random() < .5 else ""
         w = f' style="width:{width}"' if width else ""
         fcls = "" if self.T["native_field"] else "fld"
-        return f'<textarea class="{fcls}" data-cls="text_field" rows="{rows}" placeholder="{E(r.choice(PLACEHOLDERS))}"{w}>{E(val)}</textarea>'
+        return f'<textarea class="{fcls}" data-cls="text_field" rows="{rows}" placeholder="{E(r.choice(TEXT_PLACEHOLDERS))}"{w}>{E(val)}</textarea>'
 
     def search(self, width=None):
         r = self.r
@@ -1011,25 +1029,40 @@ class B:
                 out.append(f'<button type="button" class="{c}" data-cls="tab" role="tab">{ic}{E(l)}</button>')
         return f'<div class="tabs" role="tablist">{"".join(out)}</div>'
 
-    def menu_items(self, labels, on=None, icons=False, shortcuts=False, seps=False, cls="mi"):
+    def menu_items(self, labels, on=None, icons=False, shortcuts=False, seps=False, cls="mi", li=False):
         r = self.r
         out = []
+        tag = "li" if li else r.choice(["a", "a", "div", "button"])
         for i, l in enumerate(labels):
             if seps and i > 0 and r.random() < 0.18:
-                out.append('<div class="sep"></div>')
+                out.append('<li class="sep" role="separator"></li>' if li else '<div class="sep"></div>')
             ic = self.svg(None, round(self.T["fs"] * 1.05), cls=None) if icons else ""
             sc = f'<span class="sc">{E(r.choice(SHORTCUTS))}</span>' if shortcuts and r.random() < .6 else ""
             c = f"{cls} on" if i == on else cls
-            out.append(f'<a href="#" class="{c}" data-cls="menu_item">{ic}<span>{E(l)}</span>{sc}</a>')
+            inner = f'{ic}<span>{E(l)}</span>{sc}'
+            if tag == "li":
+                out.append(f'<li class="{c}" data-cls="menu_item" role="menuitem">{inner}</li>')
+            elif tag == "a":
+                out.append(f'<a href="#" class="{c}" data-cls="menu_item">{inner}</a>')
+            elif tag == "button":
+                out.append(f'<button type="button" class="{c}" data-cls="menu_item" role="menuitem">{inner}</button>')
+            else:
+                out.append(f'<div class="{c}" data-cls="menu_item" role="menuitem">{inner}</div>')
         return "".join(out)
+
+    def menu_list(self, labels, cls="dd", style="", **kw):
+        """an open menu: <ul> of <li> items, or a <div> of items."""
+        if self.r.random() < 0.5:
+            return f'<ul class="{cls}" role="menu" style="{style}">{self.menu_items(labels, li=True, **kw)}</ul>'
+        return f'<div class="{cls}" role="menu" style="{style}">{self.menu_items(labels, **kw)}</div>'
+
 
     def dropdown_menu(self, n=None):
         r = self.r
         n = n or r.randint(3, 9)
         labels = r.sample(MENU_ITEMS, n)
         hi = r.randrange(n) if r.random() < 0.5 else None
-        return (f'<div class="dd" role="menu">'
-                f'{self.menu_items(labels, on=hi, icons=r.random() < .35, shortcuts=r.random() < .35, seps=True)}</div>')
+        return self.menu_list(labels, on=hi, icons=r.random() < .35, shortcuts=r.random() < .35, seps=True)
 
     def maybe_dd(self, trigger_html):
         """wrap a trigger; if a dropdown is pending, open it below the trigger."""
@@ -1137,7 +1170,7 @@ def header(b, kind):
         av = b.avatar(round(fs * 2))
         if b.dd_pending:
             b.dd_pending = False
-            av = f'<div class="ddw">{av}<div class="dd" style="left:auto;right:0">{b.menu_items(r.sample(MENU_ITEMS, r.randint(3, 6)), seps=True)}</div></div>'
+            av = f'<div class="ddw">{av}{b.menu_list(r.sample(MENU_ITEMS, r.randint(3, 6)), style="left:auto;right:0", seps=True)}</div>'
         parts.append(av)
     return f'<div class="nav">{"".join(parts)}</div>'
 
@@ -1159,12 +1192,14 @@ def sidebar(b):
             out.append(f'<div class="row" style="padding:8px 10px 14px;font-weight:700">{b.icon()}<span>{E(r.choice(["Control Panel", "Workspace", "Admin", "Settings", "Console"]))}</span></div>')
         groups = r.randint(1, 3)
         icons = r.random() < 0.7
+        use_ul = r.random() < 0.4
         on_g = r.randrange(groups)
         for g in range(groups):
             if groups > 1 or r.random() < .3:
                 out.append(f'<div class="grp">{E(r.choice(["Main", "General", "Manage", "Account", "System", "Tools", "Favorites"]))}</div>')
             n = r.randint(2, 6)
-            out.append(b.menu_items(r.sample(NAV, n), on=r.randrange(n) if g == on_g else None, icons=icons))
+            items = b.menu_items(r.sample(NAV, n), on=r.randrange(n) if g == on_g else None, icons=icons, li=use_ul)
+            out.append(f'<ul class="col" style="gap:inherit">{items}</ul>' if use_ul else items)
     return f'<div class="side" style="width:{w}px;min-height:100vh">{"".join(out)}</div>'
 
 
@@ -1220,7 +1255,7 @@ def k_login(b):
     btn = b.button(r.choice(["Sign in", "Log in", "Continue", "Login", "Anmelden"]), "p", full=r.random() < .7)
     extra = ""
     if r.random() < 0.4:
-        extra += f'<div class="row" style="margin:12px 0;gap:8px;flex-wrap:nowrap"><hr style="flex:1"><span class="muted small">or</span><hr style="flex:1"></div>'
+        extra += '<div class="row" style="margin:12px 0;gap:8px;flex-wrap:nowrap"><hr style="flex:1"><span class="muted small">or</span><hr style="flex:1"></div>'
         extra += "".join(f'<div style="margin-bottom:8px">{b.button(t, "s", icon=ic, full=True)}</div>'
                          for t, ic in r.sample([("Continue with Google", "globe"), ("Sign in with SSO", "key"),
                                                 ("Use a passkey", "lock"), ("Sign in with phone", "phone")], r.randint(1, 2)))
@@ -1249,13 +1284,15 @@ def k_login(b):
 def settings_control(b, label):
     r = b.r
     c = r.random()
-    if c < 0.4:
+    if c < 0.32:
         return b.toggle()
-    if c < 0.52:
+    if c < 0.43:
         return b.checkbox(label="")
-    if c < 0.68:
+    if c < 0.62:
         return b.select(width=f"{r.randint(120, 220)}px")
     if c < 0.78:
+        if r.random() < 0.4:
+            return f'<div class="row" style="flex-wrap:nowrap;gap:8px">{b.icon(r.choice(["volume", "sun", "moon", "thermo"]))}{b.slider(r.randint(120, 240))}<span class="muted small">{r.randint(0, 100)}%</span></div>'
         return b.slider(r.randint(120, 240))
     if c < 0.86:
         return b.field(label, r.choice(FIELDS)[1], width=f"{r.randint(140, 260)}px")
@@ -1348,7 +1385,16 @@ def k_dashboard(b):
         lead = r.choice([b.avatar(), b.icon(size=round(fs * 1.4)), ""])
         right = r.choice([b.badge(), b.link(r.choice(["View", "Open", "Details"])), b.button(kind="s", size="sm"), b.icon_button(r.choice(["chevr", "more", "edit"]), faced=r.random() < .3), ""])
         rows.append(f'<div class="row" style="flex-wrap:nowrap;padding:6px 0;border-bottom:1px solid {T["border"]}">{lead}<div class="grow"><div>{E(r.choice(NAMES + PRODUCTS))}</div><div class="small muted">{E(b.words(2, 5))}</div></div>{right}</div>')
-    lst = f'<div class="card" style="width:{r.randint(280, 380)}px;flex:none"><h3>{E(r.choice(["Recent activity", "Latest orders", "Team", "Alerts"]))}</h3>{"".join(rows)}</div>'
+    if r.random() < 0.4:
+        # smart-home / device control card
+        crow = []
+        for lab in r.sample(SLIDERS + ["Lights", "Heating", "Fan", "Blinds", "Alarm"], r.randint(2, 4)):
+            c = r.random()
+            ctrl = b.slider(r.randint(110, 200)) if c < .5 else b.toggle() if c < .8 else b.select(width=f"{r.randint(110, 160)}px")
+            crow.append(f'<div class="srow" style="flex-wrap:nowrap">{b.icon(size=round(fs * 1.3)) if r.random() < .5 else ""}<span class="grow">{E(lab)}</span>{ctrl}</div>')
+        lst = f'<div class="card" style="width:{r.randint(300, 400)}px;flex:none"><h3>{E(r.choice(["Controls", "Living room", "Device", "Quick settings"]))}</h3>{"".join(crow)}</div>'
+    else:
+        lst = f'<div class="card" style="width:{r.randint(280, 380)}px;flex:none"><h3>{E(r.choice(["Recent activity", "Latest orders", "Team", "Alerts"]))}</h3>{"".join(rows)}</div>'
     out.append(f'<div class="row" style="align-items:stretch;flex-wrap:nowrap">{chart}{lst}</div>')
     return "".join(out)
 
@@ -1372,15 +1418,27 @@ def k_kiosk(b):
             if colored:
                 c = hsl(r.uniform(0, 360), r.uniform(50, 80), r.uniform(35, 55))
                 st = f"background:{c};color:{on_color(c)};border-color:{c};"
-            st += f"min-height:{round(b.vh / (n / cols + 1.5))}px;font-size:1.2em;"
-            tiles.append(b.button(lab, r.choice(["p", "s"]), icon=r.choice(ICON_NAMES) if r.random() < .8 else None, size="col", tag=r.choice(["button", "div", "a"]), style=st))
-        body = f'<div style="display:grid;grid-template-columns:repeat({cols},1fr);gap:{r.choice([10, 16, 24])}px;padding:{r.choice([16, 24, 32])}px">{"".join(tiles)}</div>'
+            st += f"min-height:{min(240, round(b.vh / (n / cols + 1.5)))}px;font-size:{r.choice([1, 1.2, 1.4])}em;"
+            tiles.append(b.button(lab, r.choice(["p", "s"]), icon=r.choice(ICON_NAMES) if r.random() < .8 else None, size="col",
+                                  tag=r.choice(["button", "div", "a"]), style=st, isz=round(fs * r.uniform(1.5, 3.2))))
+        pd = r.choice([16, 24, 32])
+        body = f'<div style="display:grid;grid-template-columns:repeat({cols},1fr);gap:{r.choice([10, 16, 24])}px;padding:{pd}px">{"".join(tiles)}</div>'
+        if r.random() < 0.5:
+            body = f'<div style="padding:{pd}px {pd}px 0"><h1 style="margin:0">{E(r.choice(TITLES + ["Welcome", "How can we help?", "Please choose", "Willkommen", "Bienvenue"]))}</h1>{b.para(0.2, "muted") if r.random() < .5 else ""}</div>' + body
+        if r.random() < 0.5:
+            foot = [b.button(kind="s", icon=r.choice([None, "left"]), size=r.choice(["", "big"])), '<div class="sp"></div>']
+            for _ in range(r.randint(0, 3)):
+                foot.append(b.icon_button(r.choice(["globe", "help", "volume", "home", "user"]), size=r.choice(["", "big"])))
+            if r.random() < .4:
+                foot.append(b.link(r.choice(["Need help?", "Accessibility", "Deutsch", "English", "Français"])))
+            body += f'<div class="row" style="padding:0 {pd}px {pd}px;flex-wrap:nowrap">{"".join(foot)}</div>'
     elif mode < 0.8:
         # choice list + big toggles / options
         rows = []
         for lab in r.sample(SETTINGS + TILE_LABELS, r.randint(2, 5)):
             c = r.random()
-            ctrl = b.toggle() if c < .4 else b.checkbox(label="") if c < .6 else b.button(kind="s", size="big") if c < .8 else b.icon(size=round(fs * 1.3))
+            ctrl = (b.toggle() if c < .35 else b.checkbox(label="") if c < .5 else b.slider(r.randint(160, 300)) if c < .65
+                    else b.select(width=f"{r.randint(140, 240)}px") if c < .75 else b.button(kind="s", size="big") if c < .88 else b.icon(size=round(fs * 1.3)))
             rows.append(f'<div class="srow" style="font-size:1.1em"><div class="grow">{E(lab)}</div>{ctrl}</div>')
         body = (f'<div style="padding:{r.choice([16, 24, 40])}px;max-width:900px;margin:0 auto"><h1>{E(r.choice(TITLES))}</h1>{"".join(rows)}'
                 f'<div class="row" style="justify-content:space-between;margin-top:20px">{b.button(kind="s", size="big", icon=r.choice([None, "left"]))}{b.button(kind="p", size="big", icon=r.choice([None, "right", "check"]))}</div></div>')
@@ -1398,7 +1456,6 @@ def k_kiosk(b):
 
 def k_keypad(b):
     r, T = b.r, b.T
-    fs = T["fs"]
     calc = r.random() < 0.45
     if calc:
         keys = ["C", "±", "%", "÷", "7", "8", "9", "×", "4", "5", "6", "−", "1", "2", "3", "+", "0", ".", "⌫", "="]
@@ -1481,8 +1538,7 @@ def k_wizard(b):
 
 
 def k_admin(b):
-    r, T = b.r, b.T
-    fs = T["fs"]
+    r = b.r
     out = []
     if r.random() < 0.5:
         bc = f'<span class="muted"> {r.choice(["/", "›", ">"])} </span>'.join([b.link(x) for x in r.sample(NAV, r.randint(1, 2))] + [f"<span>{E(r.choice(NAV))}</span>"])
@@ -1536,7 +1592,7 @@ def k_admin(b):
             a = b.icon_button("morev", faced=r.random() < .3)
             if i == 1 and b.dd_pending:
                 b.dd_pending = False
-                a = f'<div class="ddw">{a}<div class="dd" style="left:auto;right:0">{b.menu_items(r.sample(MENU_ITEMS, r.randint(3, 5)), seps=True)}</div></div>'
+                a = f'<div class="ddw">{a}{b.menu_list(r.sample(MENU_ITEMS, r.randint(3, 5)), style="left:auto;right:0", seps=True)}</div>'
         cells.append(f'<td style="text-align:right"><div class="row" style="gap:6px;justify-content:flex-end;flex-wrap:nowrap">{a}</div></td>')
         trs.append("<tr>" + "".join(cells) + "</tr>")
     out.append(f'<div class="card" style="padding:0;overflow:hidden"><table class="tbl"><thead><tr>{th}</tr></thead><tbody>{"".join(trs)}</tbody></table></div>')
@@ -1564,7 +1620,7 @@ def k_launcher(b):
 
 
 def k_form(b):
-    r, T = b.r, b.T
+    r = b.r
     out = [f'<h1>{E(r.choice(["Contact us", "Edit profile", "New order", "Register device", "Feedback", "Book a room", "Shipping address"]))}</h1>', b.para(0.4, "muted")]
     grid = []
     for l, v in r.sample(FIELDS, r.randint(2, 6)):
@@ -1611,7 +1667,7 @@ def build_page(seed):
     want_modal = r.random() < 0.16
     b.dd_pending = (not want_modal) and r.random() < 0.3
     nav = kname not in ("login", "kiosk", "keypad", "launcher") and r.random() < 0.65
-    side = kname in ("settings", "dashboard", "admin", "form") and r.random() < 0.5
+    side = kname in ("settings", "dashboard", "admin", "form") and r.random() < 0.4
     head = header(b, kname) if nav else ""
     main = kfun(b)
     sb = sidebar(b) if side else ""
@@ -1620,7 +1676,8 @@ def build_page(seed):
     if b.dd_pending:
         # context menu floating somewhere
         x, y = r.randint(20, max(21, vw - 260)), r.randint(20, max(21, vh - 250))
-        body += f'<div style="position:fixed;left:{x}px;top:{y}px;z-index:60"><div class="dd" style="position:static">{b.menu_items(r.sample(MENU_ITEMS, r.randint(3, 8)), on=r.choice([None, 0, 1]), icons=r.random() < .3, shortcuts=r.random() < .4, seps=True)}</div></div>'
+        body += (f'<div style="position:fixed;left:{x}px;top:{y}px;z-index:60">'
+                 f'{b.menu_list(r.sample(MENU_ITEMS, r.randint(3, 8)), style="position:static", on=r.choice([None, 0, 1]), icons=r.random() < .3, shortcuts=r.random() < .4, seps=True)}</div>')
         b.dd_pending = False
         ctx_menu = True
     else:
@@ -1642,17 +1699,31 @@ EXTRACT_JS = r"""
   const W = window.innerWidth, H = window.innerHeight, dpr = window.devicePixelRatio;
   const cv = document.createElement('canvas').getContext('2d');
   const out = [];
+  const opCache = new Map();
+  function opacityOf(e) {  // effective opacity, 0 when not rendered
+    if (!e || e.nodeType !== 1) return 1;
+    if (opCache.has(e)) return opCache.get(e);
+    const cs = getComputedStyle(e);
+    let op = (cs.display === 'none') ? 0 : parseFloat(cs.opacity) * opacityOf(e.parentElement);
+    opCache.set(e, op);
+    return op;
+  }
   function hiddenChain(el) {
-    let op = 1;
-    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
-      const cs = getComputedStyle(e);
-      if (cs.display === 'none' || cs.visibility === 'hidden') return true;
-      op *= parseFloat(cs.opacity);
-    }
-    return op < 0.3;
+    if (getComputedStyle(el).visibility === 'hidden') return true;
+    return opacityOf(el) < 0.3;
+  }
+  function hit(el, x, y) {
+    if (x < 0 || y < 0 || x >= W || y >= H) return false;
+    const h = document.elementFromPoint(x, y);
+    return !!h && (h === el || el.contains(h));
   }
   function visFrac(el, r) {
-    const G = 5; let n = 0;
+    // fast path: centre and four inner corners all on the element -> fully visible
+    const fx = [0.5, 0.1, 0.9, 0.1, 0.9], fy = [0.5, 0.1, 0.1, 0.9, 0.9];
+    let all = true;
+    for (let k = 0; k < 5 && all; k++) all = hit(el, r.left + fx[k] * r.width, r.top + fy[k] * r.height);
+    if (all) return 1;
+    const G = 4; let n = 0;
     for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) {
       const x = r.left + (i + 0.5) * r.width / G, y = r.top + (j + 0.5) * r.height / G;
       if (x < 0 || y < 0 || x >= W || y >= H) continue;
@@ -1684,24 +1755,37 @@ EXTRACT_JS = r"""
       for (const q of rg.getClientRects()) if (q.width > 1 && q.height > 1) rects.push(q);
     } else if (cls === 'icon' && el.tagName.toLowerCase() === 'svg') {
       try {
-        const bb = el.getBBox(); const vb = el.viewBox.baseVal;
+        // tight ink box: union of the shapes' boxes, each grown by half its stroke
+        const vb = el.viewBox.baseVal;
         const s = br.width / (vb && vb.width ? vb.width : br.width);
-        const sw = parseFloat(el.getAttribute('stroke-width') || '0') * s / 2;
-        const x0 = Math.max(br.left, br.left + (bb.x - (vb ? vb.x : 0)) * s - sw);
-        const y0 = Math.max(br.top, br.top + (bb.y - (vb ? vb.y : 0)) * s - sw);
-        const x1 = Math.min(br.right, br.left + (bb.x + bb.width - (vb ? vb.x : 0)) * s + sw);
-        const y1 = Math.min(br.bottom, br.top + (bb.y + bb.height - (vb ? vb.y : 0)) * s + sw);
-        rects.push({left: x0, top: y0, right: x1, bottom: y1, width: x1 - x0, height: y1 - y0});
+        const ox = vb ? vb.x : 0, oy = vb ? vb.y : 0;
+        let ux0 = 1e9, uy0 = 1e9, ux1 = -1e9, uy1 = -1e9;
+        for (const sh of el.querySelectorAll('path,circle,rect,line,polyline,polygon,ellipse')) {
+          const bb = sh.getBBox();
+          const cs = getComputedStyle(sh);
+          const hw = cs.stroke !== 'none' ? parseFloat(cs.strokeWidth) / 2 : 0;
+          ux0 = Math.min(ux0, bb.x - hw); uy0 = Math.min(uy0, bb.y - hw);
+          ux1 = Math.max(ux1, bb.x + bb.width + hw); uy1 = Math.max(uy1, bb.y + bb.height + hw);
+        }
+        if (ux1 < ux0) { rects.push(br); } else {
+          const x0 = Math.max(br.left, br.left + (ux0 - ox) * s), y0 = Math.max(br.top, br.top + (uy0 - oy) * s);
+          const x1 = Math.min(br.right, br.left + (ux1 - ox) * s), y1 = Math.min(br.bottom, br.top + (uy1 - oy) * s);
+          rects.push({left: x0, top: y0, right: x1, bottom: y1, width: x1 - x0, height: y1 - y0});
+        }
       } catch (e) { rects.push(br); }
     } else if (cls === 'icon' && el.dataset.glyph) {
-      const rg = document.createRange(); rg.selectNodeContents(el);
-      const q = rg.getClientRects()[0];
-      if (!q) continue;
+      // glyph ink box: canvas text metrics relative to the pen position / baseline,
+      // which a zero-size inline-block marker placed before the text gives exactly
       const cs = getComputedStyle(el);
       cv.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
       const m = cv.measureText(el.textContent);
-      const base = q.top + m.fontBoundingBoxAscent;
-      const x0 = q.left - m.actualBoundingBoxLeft, x1 = q.left + m.actualBoundingBoxRight;
+      const mk = document.createElement('span');
+      mk.style.cssText = 'display:inline-block;width:0;height:0;vertical-align:baseline;margin:0;padding:0;border:0';
+      el.insertBefore(mk, el.firstChild);
+      const mr = mk.getBoundingClientRect();
+      el.removeChild(mk);
+      const base = mr.bottom;
+      const x0 = mr.left - m.actualBoundingBoxLeft, x1 = mr.left + m.actualBoundingBoxRight;
       const y0 = base - m.actualBoundingBoxAscent, y1 = base + m.actualBoundingBoxDescent;
       rects.push({left: x0, top: y0, right: x1, bottom: y1, width: x1 - x0, height: y1 - y0});
     } else {
@@ -1767,7 +1851,7 @@ class Renderer:
             try:
                 if x:
                     x.close()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110
                 pass
         self.browser = self.ctx = self.page = self.cdp = None
         self.key = None
@@ -1779,27 +1863,34 @@ class Renderer:
         if self.ctx:
             try:
                 self.ctx.close()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110
                 pass
         self.ctx = self.browser.new_context(viewport={"width": vw, "height": vh}, device_scale_factor=dsf,
                                             java_script_enabled=True, bypass_csp=True)
         self.page = self.ctx.new_page()
         self.page.set_default_timeout(20000)
         try:
+            # our own metrics override on our own CDP session: lets us call
+            # Page.captureScreenshot directly (optimizeForSpeed, ~2x faster than
+            # page.screenshot) while keeping the device scale factor.
             self.cdp = self.ctx.new_cdp_session(self.page)
-        except Exception:
+            self.cdp.send("Emulation.setDeviceMetricsOverride", {
+                "width": vw, "height": vh, "deviceScaleFactor": dsf, "mobile": False})
+        except Exception:  # noqa: BLE001
             self.cdp = None
         self.key = key
 
     def shot(self, vw, vh, dsf):
         if self.cdp is not None:
             try:
-                r = self.cdp.send("Page.captureScreenshot", {
-                    "format": "png", "optimizeForSpeed": True,
-                    "clip": {"x": 0, "y": 0, "width": vw, "height": vh, "scale": dsf}})
-                return base64.b64decode(r["data"])
-            except Exception:
+                r = self.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})
+                png = base64.b64decode(r["data"])
+                w, h = png_size(png)
+                if abs(w - vw * dsf) <= 1 and abs(h - vh * dsf) <= 1:
+                    return png
+            except Exception:  # noqa: BLE001, S110
                 pass
+            self.cdp = None  # something is off: use Playwright's screenshot from now on
         return self.page.screenshot(type="png")
 
     def render(self, seed):
@@ -1807,6 +1898,8 @@ class Renderer:
         self.use(vw, vh, dsf)
         self.page.set_content(doc, wait_until="load")
         res = self.page.evaluate(EXTRACT_JS, scroll)
+        if abs(res["dpr"] - dsf) > 1e-6:
+            raise RuntimeError(f"devicePixelRatio {res['dpr']} != {dsf}")
         png = self.shot(vw, vh, dsf)
         iw, ih = png_size(png)
         objs = finalize(res, iw, ih)

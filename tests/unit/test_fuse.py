@@ -1,0 +1,49 @@
+"""Which text names which element (pure box logic)."""
+from picoagent.vision.fuse import field_label, inner_lines, label_region, name_lines, side_label
+
+
+def test_button_is_named_by_the_text_inside_it():
+    lines = [(110, 108, 20, 12), (300, 108, 40, 12)]
+    assert inner_lines((100, 100, 50, 28), lines) == [0]
+    assert name_lines("button", (100, 100, 50, 28), lines) == [0]
+
+
+def test_checkbox_label_is_right_of_it_on_its_row():
+    box = (20, 50, 13, 13)
+    lines = [(40, 49, 90, 14),      # "Remember me" right of the box
+             (40, 80, 90, 14),      # the next row's label
+             (400, 49, 90, 14)]     # far right on the same row
+    assert side_label(box, lines) == 0
+    assert side_label((20, 81, 13, 13), lines) == 1
+
+
+def test_checkbox_label_left_of_it_when_nothing_is_right():
+    box = (200, 50, 13, 13)
+    lines = [(100, 49, 90, 14)]
+    assert side_label(box, lines) == 0
+    assert side_label(box, [(100, 120, 90, 14)]) is None      # other row
+
+
+def test_right_label_wins_over_a_nearer_left_one():
+    box = (200, 50, 13, 13)
+    lines = [(150, 49, 45, 14), (220, 49, 60, 14)]
+    assert side_label(box, lines) == 1
+
+
+def test_field_label_left_then_above():
+    field = (120, 40, 200, 24)
+    left = (20, 45, 80, 14)
+    above = (120, 18, 60, 14)
+    assert field_label(field, [left, above]) == 0
+    assert field_label(field, [above]) == 0
+    assert field_label(field, [above, left]) == 1
+    assert field_label(field, [(20, 200, 80, 14)]) is None       # nowhere near
+    # a field's own text is inner text; its label comes next
+    assert name_lines("text_field", field, [(125, 45, 60, 14), left]) == [0, 1]
+
+
+def test_label_region_covers_where_a_label_can_be():
+    x, y, w, h = label_region("checkbox", (500, 300, 13, 13), 1280, 720)
+    assert x <= 100 and x + w >= 900 and y <= 300 and y + h >= 313
+    assert label_region("button", (10, 10, 50, 20), 1280, 720) == (10, 10, 50, 20)
+    assert label_region("button", (1270, 710, 50, 20), 1280, 720) == (1270, 710, 10, 10)
