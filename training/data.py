@@ -64,32 +64,33 @@ def augment_colour(img: np.ndarray, rng: random.Random) -> np.ndarray:
 
 
 def random_crop(img, boxes, labels, checked, size, rng: random.Random, scale_range=(0.75, 1.3)):
-    """Crop size x size (after an optional rescale), biased towards objects."""
-    if rng.random() < 0.5:
-        s = rng.uniform(*scale_range)
-        h, w = img.shape[:2]
-        img = cv2.resize(img, (max(8, int(w * s)), max(8, int(h * s))),
-                         interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
-        boxes = boxes * s
+    """A size[0] x size[1] crop, biased towards objects, optionally rescaled by a
+    random factor.  Only the window is resized, never the whole screen (that
+    dominated the data loader's time)."""
+    s = rng.uniform(*scale_range) if rng.random() < 0.5 else 1.0
     h, w = img.shape[:2]
     ch, cw = size
+    sw, sh = max(8, int(round(cw / s))), max(8, int(round(ch / s)))     # window, source px
     if len(boxes) and rng.random() < 0.8:
         b = boxes[rng.randrange(len(boxes))]
-        cx = (b[0] + b[2]) / 2 + rng.uniform(-cw / 2.5, cw / 2.5)
-        cy = (b[1] + b[3]) / 2 + rng.uniform(-ch / 2.5, ch / 2.5)
-        x0, y0 = int(cx - cw / 2), int(cy - ch / 2)
+        cx = (b[0] + b[2]) / 2 + rng.uniform(-sw / 2.5, sw / 2.5)
+        cy = (b[1] + b[3]) / 2 + rng.uniform(-sh / 2.5, sh / 2.5)
+        x0, y0 = int(cx - sw / 2), int(cy - sh / 2)
     else:
-        x0, y0 = rng.randint(min(0, w - cw), max(0, w - cw)), rng.randint(min(0, h - ch), max(0, h - ch))
-    x0 = max(min(x0, w - cw), 0) if w >= cw else -rng.randint(0, cw - w)
-    y0 = max(min(y0, h - ch), 0) if h >= ch else -rng.randint(0, ch - h)
+        x0, y0 = rng.randint(min(0, w - sw), max(0, w - sw)), rng.randint(min(0, h - sh), max(0, h - sh))
+    x0 = max(min(x0, w - sw), 0) if w >= sw else -rng.randint(0, sw - w)
+    y0 = max(min(y0, h - sh), 0) if h >= sh else -rng.randint(0, sh - h)
     fill = np.array([rng.randint(0, 255)] * 3, np.uint8)
-    out = np.empty((ch, cw, 3), np.uint8)
-    out[:] = fill
+    win = np.empty((sh, sw, 3), np.uint8)
+    win[:] = fill
     sx0, sy0 = max(0, x0), max(0, y0)
-    sx1, sy1 = min(w, x0 + cw), min(h, y0 + ch)
-    out[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = img[sy0:sy1, sx0:sx1]
+    sx1, sy1 = min(w, x0 + sw), min(h, y0 + sh)
+    win[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = img[sy0:sy1, sx0:sx1]
+    if (sw, sh) != (cw, ch):
+        win = cv2.resize(win, (cw, ch), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    sx, sy = cw / sw, ch / sh
     if len(boxes):
-        nb = boxes - np.array([x0, y0, x0, y0], np.float32)
+        nb = (boxes - np.array([x0, y0, x0, y0], np.float32)) * np.array([sx, sy, sx, sy], np.float32)
         area = np.maximum(0, nb[:, 2] - nb[:, 0]) * np.maximum(0, nb[:, 3] - nb[:, 1])
         cb = nb.copy()
         cb[:, [0, 2]] = cb[:, [0, 2]].clip(0, cw)
@@ -97,7 +98,7 @@ def random_crop(img, boxes, labels, checked, size, rng: random.Random, scale_ran
         carea = np.maximum(0, cb[:, 2] - cb[:, 0]) * np.maximum(0, cb[:, 3] - cb[:, 1])
         keep = (carea >= 0.6 * np.maximum(area, 1e-6)) & (cb[:, 2] - cb[:, 0] >= 3) & (cb[:, 3] - cb[:, 1] >= 3)
         boxes, labels, checked = cb[keep], labels[keep], checked[keep]
-    return out, boxes, labels, checked
+    return win, boxes, labels, checked
 
 
 def assign(boxes: torch.Tensor, height: int, width: int):
@@ -146,7 +147,7 @@ class CropDataset(torch.utils.data.IterableDataset):
     """Endless random crops; the file list is re-scanned now and then, so a
     generator still running in the background keeps feeding the training."""
 
-    def __init__(self, roots, size=(384, 384), seed=0, crops_per_image=2, rescan_every=2000):
+    def __init__(self, roots, size=(384, 384), seed=0, crops_per_image=3, rescan_every=2000):
         super().__init__()
         self.roots, self.size, self.seed = list(roots), size, seed
         self.crops_per_image, self.rescan_every = crops_per_image, rescan_every

@@ -56,7 +56,8 @@ def set_metadata(model: onnx.ModelProto, meta: dict[str, str]) -> None:
 def export(ckpt: str, out: str, extra: dict | None = None) -> None:
     ck = torch.load(ckpt, map_location="cpu")
     model = Detector()
-    model.load_state_dict(ck["model"])
+    # final.pt holds the EMA weights as "model"; a running last.pt holds both
+    model.load_state_dict(ck["ema"] if "ema" in ck else ck["model"])
     model.eval()
     model.export_mode = True
     x = torch.zeros(1, 48, 736 // 4, 1280 // 4)
