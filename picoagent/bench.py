@@ -95,6 +95,17 @@ def run_bench(image: str | os.PathLike | None = None, *, threads: int = 1,
         out["find_warm_ms"] = _median_ms(lambda: v.find(Frame(img.copy()), target), 20)
         out["found"] = cold() is not None
 
+    # the UI element model: a new screen, then the same screen again (cache)
+    from .vision.detector import ElementDetector
+    det = ElementDetector(threads=threads)
+    if det.path.is_file():
+        det.detect(img)                                 # session load, first run
+        out["elements_ms"] = _median_ms(lambda: det.detect(img), max(5, repeat))
+        v = Vision(threads=threads, ocr=ocr, detector=det)
+        v.elements(Frame(img))
+        out["elements_unchanged_ms"] = _median_ms(lambda: v.elements(Frame(img.copy())), 20)
+        out["elements"] = len(v.elements(Frame(img)))
+
     if template:
         from .task.model import Locator
         loc = Locator(image=Path(template))
@@ -130,7 +141,9 @@ def format_table(fig: dict) -> str:
             ("recognition, per box", "recognise_per_box_ms"),
             ("find text, new screen", "find_cold_ms"),
             ("find text, unchanged screen", "find_warm_ms"),
-            ("template match, all scales", "template_ms")]
+            ("template match, all scales", "template_ms"),
+            ("UI elements, new screen", "elements_ms"),
+            ("UI elements, unchanged screen", "elements_unchanged_ms")]
     lines = [f"picoagent bench: {fig['source']} ({fig['size']}), threads {fig['threads']}, "
              f"{fig['cpus']} CPUs"]
     if "target" in fig:

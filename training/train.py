@@ -91,7 +91,7 @@ def losses(model_out, boxes_list, labels_list, checked_list, height, width):
 
 
 class EMA:
-    def __init__(self, model, decay=0.9995):
+    def __init__(self, model, decay=0.998):
         self.decay = decay
         self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
 

@@ -11,6 +11,7 @@ from ..task.model import Locator
 from .frame import Box, Element, Frame, Match, clip_box, screen_region_to_frame, \
     screen_to_frame
 from .geometry import overlaps, reading_order, relation_distance
+from .glyphs import is_symbol_target, symbol_equivalent
 from .textmatch import score_text
 
 
@@ -38,6 +39,10 @@ class Search:
 
 #: a line scoring at least this (but under min_score) gets a closer second look
 NEAR_MISS = 0.5
+#: text targets this short fall back to reading button crops when OCR finds nothing
+SHORT_TEXT = 2
+#: element kinds whose face can show one symbol (read by the glyph classifier)
+SYMBOL_KINDS = ("button", "icon", "tab", "menu_item")
 
 
 def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> Match:
@@ -139,6 +144,13 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
     rx = re.compile(loc.regex) if loc.regex is not None else None
     if loc.kind is not None:
         return _kind_candidates(vision, frame, loc, region, rx, min_score, search, box_filter)
+    if loc.text is not None and is_symbol_target(loc.text) and vision.has_element_model:
+        # "=", "÷", "7": a button's face, read from its own crop, is the reliable
+        # reading (full-frame OCR reads "=" as "-" and misses lone symbols)
+        out = _kind_candidates(vision, frame, replace(loc, kind="button"), region, None,
+                               min_score, search, box_filter)
+        if out:
+            return out
     lazy = loc.text is not None and loc.index is None and vision.lazy
     # Fast path first (morphological text boxes, ~15 ms); when it holds no match,
     # the neural detector's boxes.  With `index`, every match counts, so only the
@@ -161,6 +173,12 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
         if near:
             out = _text_candidates(vision.reread(frame, near), loc, rx, min_score, frame,
                                    search)
+    if not out and loc.text is not None and len(loc.text.strip()) <= SHORT_TEXT \
+            and vision.has_element_model:
+        # A one- or two-character target ("=", "÷", "7", "OK") is often a button label
+        # that full-frame OCR misreads or misses: read each button from its own crop.
+        out = _kind_candidates(vision, frame, replace(loc, kind="button"), region, None,
+                               min_score, search, box_filter)
     return out
 
 
@@ -183,8 +201,23 @@ def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_sc
             _note_best(search, e.kind, e.score, e.box)
             out.append(_Scored(e, e.score))
         return out
+    symbol = loc.text is not None and is_symbol_target(loc.text)
     for e in els:
         best, best_name = 0.0, None
+        if symbol and e.kind in SYMBOL_KINDS:
+            # one symbol: the glyph reading of the face decides (it already weighs OCR),
+            # so an OCR misreading ("=" read as "-") cannot pick the wrong button
+            quick = vision.element_symbol(frame, e, use_ocr=False)
+            if quick.columns <= 1 and \
+                    not any(symbol_equivalent(loc.text, c) for c, _ in quick.candidates):
+                _note_best(search, f"{e.kind} {quick.symbol!r}", 0.0, e.box)
+                continue                    # not even a close second: skip the OCR
+            r = vision.element_symbol(frame, e)
+            ok = symbol_equivalent(loc.text, r.symbol)
+            _note_best(search, f"{e.kind} {r.symbol!r}", r.conf if ok else 0.0, e.box)
+            if ok:
+                out.append(_Scored(replace(e, text=r.symbol), 1.0))
+            continue
         for crop_read in (False, True):
             for name in vision.element_names(frame, e, crop_read=crop_read):
                 if rx is not None:

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .. import defaults
+from .glyphs import fold_symbols
 
 _WORD = re.compile(r"\S+")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def normalise(text: str) -> str:
-    """NFKC (folds full-width look-alikes), case-fold, collapse whitespace."""
-    t = unicodedata.normalize("NFKC", text).casefold()
+    """NFKC (folds full-width look-alikes), symbol look-alikes folded (``—``/``−`` ->
+    ``-``, ``✕`` -> ``×``, ``≡`` -> ``☰``; a lone ``二`` -> ``=``, ``x`` -> ``×``: see
+    :func:`picoagent.vision.glyphs.fold_symbols`), case-fold, collapse whitespace."""
+    t = fold_symbols(unicodedata.normalize("NFKC", text)).casefold()
     return " ".join(t.split())
 
 

@@ -130,6 +130,10 @@ class Vision:
         return [ln for ln in out if ln.text]
 
     # ---- UI elements -----------------------------------------------------------------
+    @property
+    def has_element_model(self) -> bool:
+        return self.detector.path.is_file()
+
     def elements(self, frame: Frame, region: Box | None = None) -> list[Element]:
         """UI elements the model sees on ``frame`` (no text yet), whose centre lies in
         ``region``.  The model runs once per distinct screen: the same Frame object, or
@@ -172,6 +176,18 @@ class Vision:
                 names.insert(0, " ".join(crop[i].text for i in order))
         self._names[key] = names
         return names
+
+    def element_symbol(self, frame: Frame, el: Element, *, use_ocr: bool = True):
+        """The one symbol on a button face (``=``, ``÷``, ``✓``, ``7``...), read from its
+        crop by the glyph classifier (~1 ms) and, with ``use_ocr``, OCR of its ink
+        (~25 ms) together (:mod:`.glyphs`)."""
+        from .glyphs import read_symbol
+
+        key = ("symbol", el.box, use_ocr)
+        if key not in self._names:
+            self._names[key] = read_symbol(frame.crop(el.box),
+                                           ocr=self.ocr if use_ocr else None)
+        return self._names[key]
 
     def perceive(self, image, region: Box | None = None, *,
                  elements: bool = True) -> list[Element]:
