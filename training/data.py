@@ -147,16 +147,22 @@ class CropDataset(torch.utils.data.IterableDataset):
     """Endless random crops; the file list is re-scanned now and then, so a
     generator still running in the background keeps feeding the training."""
 
-    def __init__(self, roots, size=(384, 384), seed=0, crops_per_image=3, rescan_every=2000):
+    def __init__(self, roots, size=(384, 384), seed=0, crops_per_image=6, rescan_every=2000,
+                 pool_size=96):
         super().__init__()
         self.roots, self.size, self.seed = list(roots), size, seed
         self.crops_per_image, self.rescan_every = crops_per_image, rescan_every
+        self.pool_size = pool_size
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
         wid = info.id if info else 0
         rng = random.Random(self.seed * 7919 + wid + random.randrange(1 << 30))
         files, served = [], 0
+        # Decoding a screen costs as much as training on ~3 crops of it, so each
+        # screen gives several crops; a shuffle pool keeps a batch from holding
+        # crops of only one or two screens.
+        pool: list = []
         while True:
             if not files or served >= self.rescan_every:
                 files, served = scan(self.roots), 0
@@ -170,9 +176,11 @@ class CropDataset(torch.utils.data.IterableDataset):
             for _ in range(self.crops_per_image):
                 c, b, l, k = random_crop(img, boxes, labels, checked, self.size, rng)
                 c = augment_colour(c, rng)
+                pool.append((torch.from_numpy(np.ascontiguousarray(c)).permute(2, 0, 1),
+                             torch.from_numpy(b), torch.from_numpy(l), torch.from_numpy(k)))
+            while len(pool) > self.pool_size:
                 served += 1
-                yield (torch.from_numpy(np.ascontiguousarray(c)).permute(2, 0, 1),
-                       torch.from_numpy(b), torch.from_numpy(l), torch.from_numpy(k))
+                yield pool.pop(rng.randrange(len(pool)))
 
 
 def collate(batch):

@@ -36,7 +36,8 @@ def calibration_frames(roots, count, seed=0):
             yield np.asarray(im.convert("RGB"))
 
 
-def quantize(src: str, dst: str, roots, count: int, method: str = "minmax") -> None:
+def quantize(src: str, dst: str, roots, count: int, method: str = "minmax",
+             overrides: dict | None = None) -> None:
     from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat,
                                           QuantType, quantize_static)
     from onnxruntime.quantization.shape_inference import quant_pre_process
@@ -71,6 +72,7 @@ def quantize(src: str, dst: str, roots, count: int, method: str = "minmax") -> N
     os.remove(pre)
     q = onnx.load(dst)
     del q.metadata_props[:]
+    meta.update(overrides or {})
     for k, v in {**meta, "quantization": f"QDQ static int8 (u8 activations, s8 per-channel "
                                           f"weights), {method}, {count} calibration frames"}.items():
         p = q.metadata_props.add()
@@ -86,5 +88,8 @@ if __name__ == "__main__":
     ap.add_argument("--calib", nargs="+", required=True)
     ap.add_argument("--count", type=int, default=48)
     ap.add_argument("--method", choices=("minmax", "percentile", "entropy"), default="minmax")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a metadata entry, e.g. score_threshold=0.3 (from eval.py)")
     a = ap.parse_args()
-    quantize(a.src, a.dst, a.calib, a.count, a.method)
+    quantize(a.src, a.dst, a.calib, a.count, a.method,
+             dict(kv.split("=", 1) for kv in a.set))

@@ -144,14 +144,8 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
     rx = re.compile(loc.regex) if loc.regex is not None else None
     if loc.kind is not None:
         return _kind_candidates(vision, frame, loc, region, rx, min_score, search, box_filter)
-    if loc.text is not None and is_symbol_target(loc.text) and vision.has_element_model:
-        # "=", "÷", "7": a button's face, read from its own crop, is the reliable
-        # reading (full-frame OCR reads "=" as "-" and misses lone symbols)
-        out = _kind_candidates(vision, frame, replace(loc, kind="button"), region, None,
-                               min_score, search, box_filter)
-        if out:
-            return out
     lazy = loc.text is not None and loc.index is None and vision.lazy
+    symbol = loc.text is not None and is_symbol_target(loc.text)
     # Fast path first (morphological text boxes, ~15 ms); when it holds no match,
     # the neural detector's boxes.  With `index`, every match counts, so only the
     # neural detector's complete set is used.
@@ -160,11 +154,15 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
         lines = vision.text_lines(frame, region, target=loc.text if lazy else None,
                                   min_score=min_score, box_filter=box_filter, quick=True)
         out = _text_candidates(lines, loc, rx, min_score, frame, search)
+        if symbol:
+            out = _glyph_checked(vision, frame, loc, out, search)
         if out:
             return out
     lines = vision.text_lines(frame, region, target=loc.text if lazy else None,
                               min_score=min_score, box_filter=box_filter)
     out = _text_candidates(lines, loc, rx, min_score, frame, search)
+    if symbol:
+        out = _glyph_checked(vision, frame, loc, out, search)
     if not out and loc.text is not None:
         # Near misses get a second, closer reading of their own crop (small and bitmap
         # fonts are often misread in the full-frame pass, e.g. an icon glued to a word).
@@ -173,6 +171,8 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
         if near:
             out = _text_candidates(vision.reread(frame, near), loc, rx, min_score, frame,
                                    search)
+            if symbol:
+                out = _glyph_checked(vision, frame, loc, out, search)
     if not out and loc.text is not None and len(loc.text.strip()) <= SHORT_TEXT \
             and vision.has_element_model:
         # A one- or two-character target ("=", "÷", "7", "OK") is often a button label
@@ -180,6 +180,28 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
         out = _kind_candidates(vision, frame, replace(loc, kind="button"), region, None,
                                min_score, search, box_filter)
     return out
+
+
+#: pixels of context around an OCR box when its symbol is checked on the pixels
+GLYPH_PAD = 6
+
+
+def _glyph_checked(vision, frame: Frame, loc: Locator, cands: list[_Scored],
+                   search: Search) -> list[_Scored]:
+    """Keep OCR candidates for a one-symbol target only where the glyph on the
+    pixels agrees: PP-OCR reads "=" as "-" and "/" as "1", and a match on such a
+    misreading would click the wrong key."""
+    kept = []
+    for c in cands:
+        x, y, w, h = c.element.box
+        box = clip_box((x - GLYPH_PAD, y - GLYPH_PAD, w + 2 * GLYPH_PAD, h + 2 * GLYPH_PAD),
+                       frame.width, frame.height)
+        r = vision.glyph_reading(frame, box, c.element.text or "", c.element.score)
+        if symbol_equivalent(loc.text, r.symbol):
+            kept.append(c)
+        else:
+            _note_best(search, f"{c.element.text!r} (pixels show {r.symbol!r})", 0.0, box)
+    return kept
 
 
 def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_score: float,

@@ -47,6 +47,7 @@ class Vision:
         self._elem_key: tuple | None = None
         self._elems: list[Element] = []
         self._names: dict[tuple, list[str]] = {}
+        self._glyphs: dict[tuple, object] = {}      # crop digest + OCR text -> reading
         self.detections = 0                 # model runs (the cache's effect shows here)
         self.templates = templates or TemplateMatcher()
         self.thresholds = Thresholds(min_score=min_score, confidence=confidence)
@@ -188,6 +189,19 @@ class Vision:
             self._names[key] = read_symbol(frame.crop(el.box),
                                            ocr=self.ocr if use_ocr else None)
         return self._names[key]
+
+    def glyph_reading(self, frame: Frame, box: Box, text: str, conf: float):
+        """The symbol shown in ``box``, given OCR's reading of it (no new OCR call)."""
+        from .glyphs import read_symbol
+
+        crop = frame.crop(box)
+        key = (hashlib.blake2b(np.ascontiguousarray(crop).tobytes(), digest_size=16).digest(),
+               crop.shape, text)
+        if key not in self._glyphs:
+            if len(self._glyphs) > 512:
+                self._glyphs.clear()
+            self._glyphs[key] = read_symbol(crop, text=(text, conf))
+        return self._glyphs[key]
 
     def perceive(self, image, region: Box | None = None, *,
                  elements: bool = True) -> list[Element]:
