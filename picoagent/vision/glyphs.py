@@ -65,8 +65,12 @@ _FOLD_ALONE = {ch: canon for canon, alts in LOOKALIKES_ALONE.items() for ch in a
 _VARIATION = re.compile("[\ufe0e\ufe0f\u200b\u200d]")
 
 
-def fold_symbols(text: str) -> str:
+def fold_symbols(text: str, whole: bool = True) -> str:
     """``text`` with symbol look-alikes folded (case and spaces kept).
+
+    ``whole=False`` says ``text`` is one word of a longer text, so the folds meant
+    for a text that is one character alone (``二`` -> ``=``, ``x`` -> ``×``, a dot)
+    do not apply to it.
 
     Used by :func:`picoagent.vision.textmatch.normalise` (after NFKC): dashes and
     minus signs become ``-``, ``✕``/``✖`` become ``×``, ``≡`` becomes ``☰``, ``✔``
@@ -77,7 +81,7 @@ def fold_symbols(text: str) -> str:
     """
     t = _VARIATION.sub("", text)
     s = t.strip()
-    if len(s) == 1:
+    if len(s) == 1 and whole:
         return _FOLD_ALONE.get(s, _FOLD.get(s, "×" if s in "xX" else s))
     if not any(ch in _FOLD for ch in t):
         return t

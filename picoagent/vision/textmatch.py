@@ -20,11 +20,11 @@ _WORD = re.compile(r"\S+")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, whole: bool = True) -> str:
     """NFKC (folds full-width look-alikes), symbol look-alikes folded (``—``/``−`` ->
     ``-``, ``✕`` -> ``×``, ``≡`` -> ``☰``; a lone ``二`` -> ``=``, ``x`` -> ``×``: see
     :func:`picoagent.vision.glyphs.fold_symbols`), case-fold, collapse whitespace."""
-    t = fold_symbols(unicodedata.normalize("NFKC", text)).casefold()
+    t = fold_symbols(unicodedata.normalize("NFKC", text), whole).casefold()
     return " ".join(t.split())
 
 
@@ -59,7 +59,10 @@ def _ratio(a: str, b: str) -> float:
 def score_text(target: str, line: str) -> TextScore:
     """How well ``target`` matches ``line``, and which characters of ``line`` matched."""
     nt = normalise(target)
-    words = [(m.start(), m.end(), normalise(m.group())) for m in _WORD.finditer(line)]
+    found = list(_WORD.finditer(line))
+    # a word of a longer line is not "the whole text": no lone-character folds for it
+    # (the line "Acme Labs · Visitor" keeps its "·"; the line "二" is "=")
+    words = [(m.start(), m.end(), normalise(m.group(), whole=len(found) == 1)) for m in found]
     if not nt or not words:
         return TextScore(0.0, 0, len(line), False)
     full = _ratio(nt, " ".join(w for _, _, w in words))
