@@ -80,7 +80,7 @@ QT_COUNT ?= 2531
 HTML_COUNT ?= 1389
 VAL_QT ?= 300
 VAL_HTML ?= 200
-ITERS ?= 3800
+ITERS ?= 5000
 ELEM := build/elements
 MODEL_BUILD := build/model
 

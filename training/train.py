@@ -109,7 +109,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", nargs="+", required=True, help="sample folders (FORMAT.md)")
     ap.add_argument("--out", default="build/train")
-    ap.add_argument("--iters", type=int, default=3800)
+    ap.add_argument("--iters", type=int, default=5000)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--crop", type=int, nargs=2, default=(384, 384), metavar=("H", "W"))
     ap.add_argument("--lr", type=float, default=3e-3)
