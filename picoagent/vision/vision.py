@@ -209,7 +209,7 @@ class Vision:
         elements with the text that names them, then OCR text lines."""
         frame = image if isinstance(image, Frame) else Frame(as_rgb_array(image))
         out: list[Element] = []
-        if elements:
+        if elements and self.has_element_model:     # without the model file: text only
             for e in self.elements(frame, region):
                 names = self.element_names(frame, e, crop_read=False)
                 out.append(Element(kind=e.kind, box=e.box, score=e.score, source=e.source,
