@@ -73,7 +73,7 @@ arm64-check:
 	bash scripts/arm64-check.sh
 
 # ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
-# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~1.5 h here); every stage
+# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~3 h here); every stage
 # is resumable (re-run it after an interruption).  Sizes and seeds are the ones the
 # shipped model was made with (models/MODEL_CARD.md).
 QT_COUNT ?= 2531
@@ -81,6 +81,8 @@ HTML_COUNT ?= 1389
 VAL_QT ?= 300
 VAL_HTML ?= 200
 ITERS ?= 5000
+# then a second warm-up + cosine cycle (peak lr 2e-3) up to ITERS2, as the shipped model had
+ITERS2 ?= 12500
 ELEM := build/elements
 MODEL_BUILD := build/model
 
@@ -101,6 +103,8 @@ model-data: train-deps
 
 model-train: model-data
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
+	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS2) \
+		--lr 2e-3 --restart
 
 model: model-train
 	$(PY) training/export.py build/train/final.pt $(MODEL_BUILD)/ui-elements-fp32.onnx

@@ -118,6 +118,9 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--save-every", type=int, default=200)
+    ap.add_argument("--restart", action="store_true",
+                    help="when resuming: start a new warm-up + cosine cycle from the resume "
+                         "point to --iters (peak --lr) instead of continuing the old schedule")
     args = ap.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -139,20 +142,28 @@ def main(argv=None):
         opt.load_state_dict(ck["opt"])
         ema.shadow = ck["ema"]
         start = ck["iter"]
-        print(f"resumed from {last} at iteration {start}", flush=True)
+        old = ck.get("args", {})
+        cycle = tuple(ck.get("cycle", (0, old.get("iters", args.iters), old.get("lr", args.lr))))
+        if args.restart and start < args.iters and cycle[1] != args.iters:
+            cycle = (start, args.iters, args.lr)
+        print(f"resumed from {last} at iteration {start}; lr cycle {cycle}", flush=True)
+    else:
+        cycle = (0, args.iters, args.lr)
     print(f"model: {count_params(model)} parameters; data: {args.data}", flush=True)
 
     ds = CropDataset(args.data, size=tuple(args.crop), seed=args.seed + start)
     dl = torch.utils.data.DataLoader(ds, batch_size=args.batch, num_workers=args.workers,
                                      collate_fn=collate, persistent_workers=args.workers > 0,
                                      prefetch_factor=2 if args.workers else None)
-    warmup = min(300, args.iters // 10)
+    c0, c1, peak = cycle
+    warmup = min(300, (c1 - c0) // 10)
 
     def lr_at(it):
+        it -= c0
         if it < warmup:
-            return args.lr * (0.1 + 0.9 * it / warmup)
-        t = (it - warmup) / max(1, args.iters - warmup)
-        return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
+            return peak * (0.1 + 0.9 * it / warmup)
+        t = (it - warmup) / max(1, c1 - c0 - warmup)
+        return peak * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
 
     model.train()
     t0 = time.time()
@@ -185,7 +196,7 @@ def main(argv=None):
         if it % args.save_every == 0 or it == args.iters:
             tmp = out / "last.pt.tmp"
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "ema": ema.shadow,
-                        "iter": it, "args": vars(args)}, tmp)
+                        "iter": it, "cycle": cycle, "args": vars(args)}, tmp)
             os.replace(tmp, last)
     torch.save({"model": ema.shadow, "iter": it, "args": vars(args)}, out / "final.pt")
     print(f"done: {it} iterations in {(time.time() - t0) / 60:.1f} min -> {out / 'final.pt'}", flush=True)

@@ -10,7 +10,7 @@ from ..errors import Candidate, TargetNotFound
 from ..task.model import Locator
 from .frame import Box, Element, Frame, Match, clip_box, screen_region_to_frame, \
     screen_to_frame
-from .geometry import overlaps, reading_order, relation_distance
+from .geometry import center, inside, overlaps, reading_order, relation_distance
 from .glyphs import is_symbol_target, symbol_equivalent
 from .textmatch import score_text
 
@@ -240,20 +240,56 @@ def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_sc
             if ok:
                 out.append(_Scored(replace(e, text=r.symbol), 1.0))
             continue
+        best_box: Box | None = None
         for crop_read in (False, True):
-            for name in vision.element_names(frame, e, crop_read=crop_read):
+            named = vision.element_name_lines(frame, e, crop_read=crop_read)
+            for name, line in named:
+                nbox = line.box if line is not None else None
                 if rx is not None:
                     sc = 1.0 if rx.fullmatch(name.strip()) else 0.0
                 else:
-                    sc = score_text(loc.text, name).score
+                    ts = score_text(loc.text, name)
+                    sc = ts.score
+                    if line is not None and ts.partial:
+                        nbox = line.span_box(ts.start, ts.end)
                 if sc > best:
-                    best, best_name = sc, name
+                    best, best_name, best_box = sc, name, nbox
             if best >= min_score:
                 break
         _note_best(search, f"{e.kind} {best_name!r}" if best_name else e.kind, best, e.box)
         if best >= min_score:
-            out.append(_Scored(replace(e, text=best_name), best))
+            el = replace(e, text=best_name)
+            if e.kind in PRESS_ON_TEXT and best_box is not None:
+                el = _narrow_to_label(el, best_box,
+                                      [ln.box for _, ln in named if ln is not None])
+            out.append(_Scored(el, best))
     return out
+
+
+#: kinds pressed anywhere on their face: when one box holds several labels (two
+#: adjacent buttons the model merged), the matched label is the one to press
+PRESS_ON_TEXT = ("button", "tab", "menu_item", "link")
+#: pixels kept around the matched label when a box is narrowed to it
+LABEL_PAD = 4
+
+
+def _narrow_to_label(el: Element, label: Box, lines: list[Box]) -> Element:
+    """``el`` narrowed to the matched label inside it when the box holds more text
+    than that label: another line, or other words of the same line.  A box the
+    detector drew over "Cancel" and "OK" together would otherwise be pressed
+    between them.  A box showing only its label is left alone."""
+    if not inside(center(label), el.box):
+        return el
+    inner = [b for b in lines if inside(center(b), el.box)]
+    if len(inner) < 2 and all(b == label for b in inner):
+        return el
+    x, y, w, h = label
+    ex, ey, ew, eh = el.box
+    x0, y0 = max(ex, x - LABEL_PAD), max(ey, y - LABEL_PAD)
+    x1, y1 = min(ex + ew, x + w + LABEL_PAD), min(ey + eh, y + h + LABEL_PAD)
+    if x1 <= x0 or y1 <= y0:
+        return el
+    return replace(el, box=(x0, y0, x1 - x0, y1 - y0))
 
 
 def _text_candidates(lines, loc: Locator, rx, min_score: float, frame: Frame,

@@ -162,19 +162,25 @@ class Vision:
         fields).  Words inside a small element are read from its own crop when
         the full-frame pass found none there (small and bitmap fonts read better so).
         """
+        return [t for t, _ in self.element_name_lines(frame, el, crop_read=crop_read)]
+
+    def element_name_lines(self, frame: Frame, el: Element, *,
+                           crop_read: bool = True) -> list[tuple[str, TextLine | None]]:
+        """:meth:`element_names` with the text line each name was read from (frame
+        pixels), or None for a reading of the element's whole crop."""
         key = (el.kind, el.box, crop_read)
         if key in self._names:
             return self._names[key]
         r = label_region(el.kind, el.box, frame.width, frame.height)
         lines = self.text_lines(frame, r)
         idx = name_lines(el.kind, el.box, [ln.box for ln in lines])
-        names = [lines[i].text for i in idx]
+        names: list[tuple[str, TextLine | None]] = [(lines[i].text, lines[i]) for i in idx]
         inner = [i for i in idx if inside(center(lines[i].box), el.box)]
         if crop_read and el.kind in INNER_TEXT and not inner:
             crop = [ln for ln in self.text.reread(el.box) if ln.text]
             if crop:
                 order = reading_order([ln.box for ln in crop])
-                names.insert(0, " ".join(crop[i].text for i in order))
+                names.insert(0, (" ".join(crop[i].text for i in order), None))
         self._names[key] = names
         return names
 

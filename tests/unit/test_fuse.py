@@ -47,3 +47,23 @@ def test_label_region_covers_where_a_label_can_be():
     assert x <= 100 and x + w >= 900 and y <= 300 and y + h >= 313
     assert label_region("button", (10, 10, 50, 20), 1280, 720) == (10, 10, 50, 20)
     assert label_region("button", (1270, 710, 50, 20), 1280, 720) == (1270, 710, 10, 10)
+
+
+def test_merged_button_box_is_narrowed_to_the_matched_label():
+    from picoagent.vision.frame import Element
+    from picoagent.vision.locate import _narrow_to_label
+    merged = Element(kind="button", box=(190, 80, 180, 28))         # "Cancel" + "OK"
+    cancel, ok = (215, 86, 44, 16), (315, 86, 20, 16)
+    el = _narrow_to_label(merged, ok, [cancel, ok])
+    x, y, w, h = el.box
+    assert x <= 315 and x + w >= 335 and x > 262           # holds OK, not Cancel
+    assert 319 <= x + w / 2 <= 331
+    # a box with only its own label is left as it is
+    single = Element(kind="button", box=(300, 80, 50, 28))
+    assert _narrow_to_label(single, ok, [ok]).box == single.box
+    # a label outside the box changes nothing
+    assert _narrow_to_label(single, cancel, [cancel, ok]).box == single.box
+    # one line "Cancel OK" matched on its word "OK": narrowed to the word's span
+    line = (215, 86, 120, 16)
+    el = _narrow_to_label(merged, ok, [line])
+    assert el.box[0] > 262
