@@ -73,7 +73,7 @@ arm64-check:
 	bash scripts/arm64-check.sh
 
 # ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
-# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~3 h here); every stage
+# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~2.5 h here); every stage
 # is resumable (re-run it after an interruption).  Sizes and seeds are the ones the
 # shipped model was made with (models/MODEL_CARD.md).
 QT_COUNT ?= 2531
@@ -82,7 +82,7 @@ VAL_QT ?= 300
 VAL_HTML ?= 200
 ITERS ?= 5000
 # then a second warm-up + cosine cycle (peak lr 2e-3) up to ITERS2, as the shipped model had
-ITERS2 ?= 12500
+ITERS2 ?= 12000
 ELEM := build/elements
 MODEL_BUILD := build/model
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import EnvironmentProblem
 from .frame import Box
+from .verify import VERIFIED_KINDS, refine
 
 MODEL_NAME = "ui-elements.onnx"
 
@@ -43,6 +44,9 @@ def default_model_path() -> Path:
 MAX_PIXELS = 1920 * 1088
 #: most candidate locations considered by the NMS
 PRE_NMS_TOP = 1000
+#: checkbox / radio / text field candidates are taken from this score up, then
+#: verified on the pixels (picoagent.vision.verify) and thresholded
+VERIFY_FLOOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -199,8 +203,10 @@ class ElementDetector:
     """
 
     def __init__(self, model_path: str | Path | None = None, threads: int = 1, *,
-                 score_threshold: float | None = None):
+                 score_threshold: float | None = None, verify: bool = True):
         self.path = Path(model_path) if model_path else default_model_path()
+        #: check checkbox / radio / text field detections on the pixels (.verify)
+        self.verify = verify
         self.threads = threads
         self._score_threshold = score_threshold
         self._session = None
@@ -246,8 +252,12 @@ class ElementDetector:
         scores, checked, ltrb = self.infer(x)
         r = info.space_to_depth
         thr = score_threshold if score_threshold is not None else self._score_threshold
+        thr = info.score_threshold if thr is None else thr
+        # checkbox / radio / text field candidates are scored again on the pixels
+        # (picoagent.vision.verify): take them from a lower score, then threshold
+        low = min(thr, VERIFY_FLOOR) if self.verify else thr
         raw = postprocess(scores[0], checked[0], ltrb[0], (x.shape[2] * r, x.shape[3] * r), info,
-                          score_threshold=thr)
+                          score_threshold=low)
         out = []
         for c, s, b, pc in raw:
             kind = info.classes[c]
@@ -255,7 +265,11 @@ class ElementDetector:
             if box[2] < 2 or box[3] < 2:
                 continue
             state = kind in info.stateful
+            if s < thr and kind not in VERIFIED_KINDS:
+                continue
             out.append(Detection(kind=kind, box=box, score=s,
                                  checked=(pc >= 0.5) if state else None,
                                  checked_score=pc if state else None))
+        if self.verify:
+            out = [d for d in refine(image, out) if d.score >= thr]
         return out

@@ -37,6 +37,11 @@ def side_label(box: Box, line_boxes: list[Box], *, max_gap_h: float = 12.0) -> i
         if lx >= x + w - 0.25 * w:                       # right of it
             gap = lx - (x + w)
             penalty = 0.0
+        elif x - 2 * h <= lx <= x + w and lx + lw >= x + w + 2 * h:
+            # a line that starts at the box and runs on to its right: OCR took the
+            # indicator in with its label (Tk draws the two close together)
+            gap = 0.0
+            penalty = 0.0
         elif lx + lw <= x + 0.25 * w:                    # left of it: second choice
             gap = x - (lx + lw)
             penalty = 2.0 * h

@@ -24,6 +24,14 @@ def test_checkbox_label_left_of_it_when_nothing_is_right():
     assert side_label(box, [(100, 120, 90, 14)]) is None      # other row
 
 
+def test_label_line_that_took_the_indicator_in():
+    # Tk: OCR's line "I agree to the rules" starts at the checkbox itself
+    box = (28, 183, 11, 11)
+    assert side_label(box, [(21, 177, 190, 23)]) == 0
+    # but a line that merely covers the box is no label (the box is mid-line)
+    assert side_label(box, [(-100, 177, 400, 23)]) is None
+
+
 def test_right_label_wins_over_a_nearer_left_one():
     box = (200, 50, 13, 13)
     lines = [(150, 49, 45, 14), (220, 49, 60, 14)]

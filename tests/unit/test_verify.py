@@ -1,0 +1,132 @@
+"""Checkbox / radio outlines checked on the pixels (picoagent.vision.verify).
+
+Shapes are drawn with OpenCV's anti-aliased primitives in light and dark
+colours, the way toolkits render them: a 1-px ring, a filled accent shape with
+a white tick or dot, rounded corners.  The model's box is given a few pixels
+loose, as the model gives it."""
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import pytest
+
+from picoagent.vision.verify import find_outline, refine_indicators
+
+LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
+DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
+PALE = dict(bg=(255, 255, 255), border=(222, 226, 230), fill=(13, 110, 253), mark=(255, 255, 255))
+
+
+@dataclass
+class Det:
+    kind: str
+    box: tuple
+    score: float
+    checked: bool | None = None
+
+
+SS = 4                      # drawn 4x larger, then area-averaged: anti-aliasing as rendered
+
+
+def render(theme, draw_fn, size=(80, 120)):
+    big = np.zeros((size[0] * SS, size[1] * SS, 3), np.uint8)
+    big[:] = theme["bg"]
+    draw_fn(big)
+    return cv2.resize(big, (size[1], size[0]), interpolation=cv2.INTER_AREA)
+
+
+def rounded_square(img, x, y, s, colour, r):
+    """A filled rounded square on the 4x canvas (x, y, s, r in final pixels)."""
+    x, y, s, r = x * SS, y * SS, s * SS, r * SS
+    x1, y1 = x + s - 1, y + s - 1
+    cv2.rectangle(img, (x + r, y), (x1 - r, y1), colour, -1)
+    cv2.rectangle(img, (x, y + r), (x1, y1 - r), colour, -1)
+    for cx, cy in ((x + r, y + r), (x1 - r, y + r), (x + r, y1 - r), (x1 - r, y1 - r)):
+        cv2.circle(img, (cx, cy), r, colour, -1)
+
+
+def checkbox(theme, checked, s=16):
+    x, y = 40, 30
+
+    def draw(big):
+        if checked:
+            rounded_square(big, x, y, s, theme["fill"], 3)
+            tick = np.array([[x + 0.25 * s, y + 0.5 * s], [x + 0.43 * s, y + 0.7 * s],
+                             [x + 0.75 * s, y + 0.3 * s]]) * SS
+            cv2.polylines(big, [tick.astype(np.int32)], False, theme["mark"], 2 * SS)
+        else:
+            rounded_square(big, x, y, s, theme["border"], 3)
+            rounded_square(big, x + 1, y + 1, s - 2, theme["bg"], 2)
+        text = (0, 0, 0) if theme is not DARK else (230, 230, 230)
+        cv2.putText(big, "Remember", ((x + s + 8) * SS, (y + 12) * SS),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.4 * SS, text, SS)
+    return render(theme, draw), (x, y, s, s)
+
+
+def radio(theme, checked, s=16):
+    x, y = 40, 30
+
+    def draw(big):
+        c, r = ((2 * x + s) * SS // 2, (2 * y + s) * SS // 2), s * SS // 2
+        if checked:
+            cv2.circle(big, c, r, theme["fill"], -1)
+            cv2.circle(big, c, 3 * SS, theme["mark"], -1)
+        else:
+            cv2.circle(big, c, r, theme["border"], -1)
+            cv2.circle(big, c, r - SS, theme["bg"], -1)
+    return render(theme, draw), (x, y, s, s)
+
+
+def loose(box, d=3):
+    x, y, w, h = box
+    return (x - d, y - d + 1, w + 2 * d, h + 2 * d - 1)
+
+
+def iou(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    return ix * iy / (aw * ah + bw * bh - ix * iy)
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK, PALE], ids=["light", "dark", "pale"])
+@pytest.mark.parametrize("checked", [False, True])
+@pytest.mark.parametrize("draw,kind", [(checkbox, "checkbox"), (radio, "radio")])
+def test_indicator_is_snapped_and_classed_by_its_shape(theme, checked, draw, kind):
+    img, true_box = draw(theme, checked)
+    wrong = "radio" if kind == "checkbox" else "checkbox"
+    # the model said the other kind, with a loose box and a low score
+    (d,) = refine_indicators(img, [Det(wrong, loose(true_box), 0.2, checked)])
+    assert d.kind == kind
+    assert iou(d.box, true_box) >= 0.75, (d.box, true_box)
+    assert d.score > 0.5                         # verified: raised
+    assert d.checked == checked                  # the state is the model's, kept
+
+
+@pytest.mark.parametrize("size", [13, 20, 25])
+def test_sizes_from_small_to_touch(size):
+    img, box = checkbox(LIGHT, False, s=size)
+    found = find_outline(img, loose(box))
+    assert found is not None
+    assert iou(found[0], box) >= 0.75
+
+
+def test_a_glyph_or_an_icon_is_scored_down():
+    def draw(big):
+        cv2.putText(big, "a", (44 * SS, 44 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * SS,
+                    (40, 40, 40), 2 * SS)
+        # a document icon: a square with a folded corner
+        pts = np.array([[80, 28], [92, 28], [98, 34], [98, 46], [80, 46]]) * SS
+        cv2.fillPoly(big, [pts], (90, 90, 90))
+    img = render(LIGHT, draw)
+    dets = [Det("checkbox", (40, 28, 18, 18), 0.3), Det("checkbox", (79, 27, 21, 21), 0.3)]
+    out = refine_indicators(img, dets)
+    assert [d.score for d in out] == [0.15, 0.15]
+    assert [d.box for d in out] == [d.box for d in dets]
+
+
+def test_other_kinds_pass_through_untouched():
+    img, box = checkbox(LIGHT, True)
+    dets = [Det("button", (0, 0, 30, 20), 0.9), Det("icon", box, 0.5)]
+    assert refine_indicators(img, dets) == dets
