@@ -55,31 +55,78 @@ MIN_SQUARE_FIT, MIN_DISK_FIT = 0.945, 0.90
 VERIFIED_GAIN, UNVERIFIED_SCALE = 0.5, 0.5
 
 
-def solid_shapes(window: np.ndarray) -> np.ndarray:
-    """0/1 mask of what differs from the window's background (the median colour of
-    its rim) by more than INK_DIFF, one-pixel gaps bridged and holes filled."""
-    c = window.astype(np.int16)
+def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int = 4,
+                      n: int = 2) -> list:
+    """The ``n`` most common colours in a ``band``-pixel ring just outside ``inner``
+    (x0, y0, x1, y1, window pixels) of window ``c``, most common first: what the
+    element sits on.  Not the window's rim: a small dialog on a black desktop
+    has black there.  The second colour is there for a box the model drew
+    inside its element (a short field): its ring is half the field's inside."""
+    H, W = c.shape[:2]
+    ix0, iy0, ix1, iy1 = inner
+    ex0, ey0 = max(0, ix0 - band), max(0, iy0 - band)
+    ex1, ey1 = min(W, ix1 + band), min(H, iy1 + band)
+    ring = np.ones((ey1 - ey0, ex1 - ex0), bool)
+    ring[max(0, iy0 - ey0):max(0, iy1 - ey0), max(0, ix0 - ex0):max(0, ix1 - ex0)] = False
+    px = c[ey0:ey1, ex0:ex1][ring]
+    if px.size == 0:
+        px = c.reshape(-1, c.shape[2])
+    px = px.astype(np.int64)
+    key = (px[:, 0] << 16) | (px[:, 1] << 8) | px[:, 2] if px.shape[1] == 3 else px[:, 0]
+    vals, counts = np.unique(key, return_counts=True)
+    out = []
+    for k in vals[np.argsort(-counts, kind="stable")[:n]].tolist():
+        out.append(np.array([k >> 16, (k >> 8) & 255, k & 255]) if px.shape[1] == 3
+                   else np.array([k]))
+    return out
+
+
+def shapes(image: np.ndarray, window: tuple[int, int, int, int], box, keep, *,
+           bg_rank: int = 0, close: bool = False) -> list:
+    """Solid shapes in ``window`` (x0, y0, x1, y1, frame pixels) of the frame: the
+    outer outlines of what differs from the background around ``box`` (x, y, w,
+    h) by more than INK_DIFF in a channel, one-pixel gaps bridged.  Only outlines
+    whose bounding box (x, y, w, h, window pixels) passes ``keep`` are measured.
+    ``bg_rank`` 1 takes the second most common colour there as the background
+    (an empty list if there is none).  ``close`` bridges one-pixel gaps first: the
+    anti-aliased rounded corners of a light 1-px ring fall under INK_DIFF, and an
+    open ring has no inside.  Only for small indicators: on larger windows it
+    also joins a field to a neighbour two pixels away.
+
+    Returns (box in frame pixels, filled-outline mask over that box, outline points
+    in window pixels, whether the shape runs out of the window)."""
+    x0, y0, x1, y1 = window
+    H, W = image.shape[:2]
+    c = image[y0:y1, x0:x1].astype(np.int16)
     if c.ndim == 2:
         c = c[:, :, None]
-    rim = np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]])
-    bg = np.median(rim, axis=0)
+    x, y, w, h = box
+    bgs = local_backgrounds(c, (x - x0, y - y0, x + w - x0, y + h - y0))
+    if bg_rank >= len(bgs):
+        return []
+    bg = bgs[bg_rank]
     ink = (np.abs(c - bg).max(axis=2) > INK_DIFF).astype(np.uint8)
-    # anti-aliased rounded corners of a light 1-px border fall under the limit:
-    # bridge one-pixel gaps so the ring stays closed
-    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    # holes: background not reachable from the window's rim
-    _, lab = cv2.connectedComponents(1 - ink, connectivity=4)
-    outside = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
-    return (ink.astype(bool) | ~np.isin(lab, outside)).astype(np.uint8)
+    if close:
+        ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    out = []
+    for cont in contours:
+        bx, by, bw, bh = cv2.boundingRect(cont)
+        if not keep(bx, by, bw, bh):
+            continue
+        filled = np.zeros((bh, bw), np.uint8)
+        cv2.drawContours(filled, [cont], -1, 1, thickness=-1, offset=(-bx, -by))
+        out.append(((bx + x0, by + y0, bw, bh), filled.astype(bool), cont.reshape(-1, 2),
+                    _touches_rim((bx, by, bw, bh), window, W, H)))
+    return out
 
 
 def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
     """The indicator outline near ``box`` (x, y, w, h) on an RGB frame:
     ``(box, corner_ratio, shape_fit)``, or None.
 
-    The shape is what differs from the background (the median colour of the
-    searched window's rim) by more than INK_DIFF in any channel, with its holes
-    filled: an empty ring and a filled disk with a dot in it are the same disk."""
+    The shape is the filled outer outline of what differs from the background:
+    an empty ring and a filled disk with a dot in it are the same disk."""
     x, y, w, h = box
     s = max(w, h)
     pad = max(4, int(0.4 * s))
@@ -88,30 +135,28 @@ def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
     x1, y1 = min(W, x + w + pad), min(H, y + h + pad)
     if x1 - x0 < MIN_SIDE + 2 or y1 - y0 < MIN_SIDE + 2:
         return None
-    shape = solid_shapes(image[y0:y1, x0:x1])
-    contours, _ = cv2.findContours(shape, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     cx, cy = x + w / 2.0 - x0, y + h / 2.0 - y0
     lo = max(MIN_SIDE, 0.5 * min(w, h))
     hi = min(MAX_SIDE, 1.3 * max(w, h))
-    best = None
-    for cont in contours:
-        bx, by, bw, bh = cv2.boundingRect(cont)
-        if not (lo <= bw <= hi and lo <= bh <= hi):
-            continue
-        if not 0.75 <= bw / bh <= 1.33:
-            continue
-        if abs(bx + bw / 2.0 - cx) > 0.35 * s or abs(by + bh / 2.0 - cy) > 0.35 * s:
-            continue
-        if _touches_rim((bx, by, bw, bh), (x0, y0, x1, y1), W, H):
-            continue                    # part of something larger (a field, a panel)
-        # a solid shape, not a glyph or a tick: it fills most of its box
-        if shape[by:by + bh, bx:bx + bw].mean() < 0.7:
-            continue
-        if best is None or bw * bh > best[0][2] * best[0][3]:
-            ratio = corner_ratio(cont.reshape(-1, 2), bx, by, bw, bh)
-            fit = shape_fit(shape[by:by + bh, bx:bx + bw].astype(bool), ratio < ROUND_RATIO)
-            best = ((bx + x0, by + y0, bw, bh), ratio, fit)
-    return best
+
+    def keep(bx, by, bw, bh):
+        return (lo <= bw <= hi and lo <= bh <= hi and 0.75 <= bw / bh <= 1.33
+                and abs(bx + bw / 2.0 - cx) <= 0.35 * s and abs(by + bh / 2.0 - cy) <= 0.35 * s)
+
+    for rank in (0, 1):
+        best = None
+        for b, mask, pts, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank,
+                                           close=True):
+            if at_rim:
+                continue                # part of something larger (a field, a panel)
+            if mask.mean() < 0.7:       # a glyph or a tick, not a solid shape
+                continue
+            if best is None or b[2] * b[3] > best[0][2] * best[0][3]:
+                ratio = corner_ratio(pts, b[0] - x0, b[1] - y0, b[2], b[3])
+                best = (b, ratio, shape_fit(mask, ratio < ROUND_RATIO))
+        if best is not None:
+            return best
+    return None
 
 
 def shape_fit(mask: np.ndarray, round_: bool) -> float:
@@ -205,23 +250,22 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
     x1, y1 = min(W, x + w + px), min(H, y + h + py)
     if x1 - x0 < 3 * FIELD_MIN_H or y1 - y0 < FIELD_MIN_H + 2:
         return None
-    shape = solid_shapes(image[y0:y1, x0:x1])
-    contours, _ = cv2.findContours(shape, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    best, best_iou = None, FIELD_MIN_IOU
-    for cont in contours:
-        bx, by, bw, bh = cv2.boundingRect(cont)
-        if not (FIELD_MIN_H <= bh <= FIELD_MAX_H and bw >= FIELD_MIN_ASPECT * bh):
-            continue
-        # touching the window's rim: the field's edge was not seen (or it is a panel)
-        if _touches_rim((bx, by, bw, bh), (x0, y0, x1, y1), W, H):
-            continue
-        if shape[by:by + bh, bx:bx + bw].mean() < FIELD_MIN_FILL:
-            continue
-        cand = (bx + x0, by + y0, bw, bh)
-        v = _iou(cand, box)
-        if v >= best_iou:
-            best, best_iou = cand, v
-    return best
+
+    def keep(bx, by, bw, bh):
+        return FIELD_MIN_H <= bh <= FIELD_MAX_H and bw >= FIELD_MIN_ASPECT * bh
+
+    for rank in (0, 1):
+        best, best_iou = None, FIELD_MIN_IOU
+        for b, mask, _, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank):
+            # running out of the window: the field's edge was not seen (or it is a panel)
+            if at_rim or mask.mean() < FIELD_MIN_FILL:
+                continue
+            v = _iou(b, box)
+            if v >= best_iou:
+                best, best_iou = b, v
+        if best is not None:
+            return best
+    return None
 
 
 def refine_fields(image: np.ndarray, detections: list) -> list:
@@ -238,14 +282,84 @@ def refine_fields(image: np.ndarray, detections: list) -> list:
     return out
 
 
-VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS
+BUTTON_KINDS = ("button",)
+#: a button's drawn box: at least this high, and this wide per height
+BUTTON_MIN_H, BUTTON_MIN_ASPECT = 12, 0.6
+#: a drawn box counts as inside a detection when this much of it lies inside
+BUTTON_INSIDE = 0.8
+
+
+def button_boxes(image: np.ndarray, box: tuple[int, int, int, int]) -> list:
+    """The drawn boxes (solid rectangles: a border or a fill) of buttons around and
+    inside ``box``: the ones mostly inside it, left to right."""
+    x, y, w, h = box
+    H, W = image.shape[:2]
+    px, py = int(max(0.3 * w, h)), int(max(0.4 * h, 8))
+    x0, y0 = max(0, x - px), max(0, y - py)
+    x1, y1 = min(W, x + w + px), min(H, y + h + py)
+    if x1 - x0 < BUTTON_MIN_H + 2 or y1 - y0 < BUTTON_MIN_H + 2:
+        return []
+
+    def keep(bx, by, bw, bh):
+        return max(BUTTON_MIN_H, 0.5 * h) <= bh <= 1.6 * h and bw >= BUTTON_MIN_ASPECT * bh
+
+    for rank in (0, 1):
+        out = []
+        for cand, mask, _, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank):
+            if at_rim or mask.mean() < FIELD_MIN_FILL:
+                continue
+            bx, by, bw, bh = cand
+            ix = max(0, min(bx + bw, x + w) - max(bx, x))
+            iy = max(0, min(by + bh, y + h) - max(by, y))
+            if ix * iy >= BUTTON_INSIDE * bw * bh or _iou(cand, box) >= 0.5:
+                out.append(cand)
+        if out:
+            return sorted(out)
+    return []
+
+
+def refine_buttons(image: np.ndarray, detections: list) -> list:
+    """Buttons snapped to their drawn box; a detection over two or more drawn
+    buttons side by side (the model merges "Cancel" and "OK") split into them.
+    A flat button (no border, no fill) keeps the model's box and score."""
+    out = []
+    for d in detections:
+        if d.kind not in BUTTON_KINDS:
+            out.append(d)
+            continue
+        boxes = button_boxes(image, d.box)
+        score = d.score + (1.0 - d.score) * VERIFIED_GAIN
+        if len(boxes) == 1 and _iou(boxes[0], d.box) >= 0.5:
+            out.append(replace(d, box=tuple(int(v) for v in boxes[0]), score=score))
+        elif len(boxes) >= 2 and _side_by_side(boxes) and \
+                sum(b[2] * b[3] for b in boxes) >= 0.5 * d.box[2] * d.box[3]:
+            out.extend(replace(d, box=tuple(int(v) for v in b), score=score) for b in boxes)
+        else:
+            out.append(d)
+    return out
+
+
+def _side_by_side(boxes) -> bool:
+    """Disjoint boxes on one row or one column."""
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if _iou(a, b) > 0:
+                return False
+    ys = [b[1] + b[3] / 2.0 for b in boxes]
+    xs = [b[0] + b[2] / 2.0 for b in boxes]
+    hmin = min(b[3] for b in boxes)
+    wmin = min(b[2] for b in boxes)
+    return max(ys) - min(ys) <= 0.5 * hmin or max(xs) - min(xs) <= 0.5 * wmin
+
+
+VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS
 
 
 def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> list:
     """Every check of this module, in turn; then, as two detections snapped to the
     same outline are one element, of same-kind boxes overlapping by more than
     ``same_iou`` only the higher scored is kept."""
-    out = refine_fields(image, refine_indicators(image, detections))
+    out = refine_buttons(image, refine_fields(image, refine_indicators(image, detections)))
     kept: list = []
     for d in sorted(out, key=lambda d: -d.score):
         if d.kind in VERIFIED_KINDS and any(k.kind == d.kind and _iou(k.box, d.box) > same_iou
