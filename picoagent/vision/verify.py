@@ -57,11 +57,12 @@ VERIFIED_GAIN, UNVERIFIED_SCALE = 0.5, 0.5
 
 def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int = 4,
                       n: int = 2) -> list:
-    """The ``n`` most common colours in a ``band``-pixel ring just outside ``inner``
-    (x0, y0, x1, y1, window pixels) of window ``c``, most common first: what the
-    element sits on.  Not the window's rim: a small dialog on a black desktop
-    has black there.  The second colour is there for a box the model drew
-    inside its element (a short field): its ring is half the field's inside."""
+    """Candidate background colours around an element, best first: the ``n`` most
+    common colours in a ``band``-pixel ring just outside ``inner`` (x0, y0, x1,
+    y1, window pixels) of window ``c``, then the most common colour of the
+    window's rim.  The ring comes first: a small dialog on a black desktop has
+    black on the rim.  The others are there for a box the model drew inside its
+    element (a short field): its ring is partly or wholly the field's inside."""
     H, W = c.shape[:2]
     ix0, iy0, ix1, iy1 = inner
     ex0, ey0 = max(0, ix0 - band), max(0, iy0 - band)
@@ -74,11 +75,16 @@ def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int
     px = px.astype(np.int64)
     key = (px[:, 0] << 16) | (px[:, 1] << 8) | px[:, 2] if px.shape[1] == 3 else px[:, 0]
     vals, counts = np.unique(key, return_counts=True)
-    out = []
-    for k in vals[np.argsort(-counts, kind="stable")[:n]].tolist():
-        out.append(np.array([k >> 16, (k >> 8) & 255, k & 255]) if px.shape[1] == 3
-                   else np.array([k]))
-    return out
+    keys = vals[np.argsort(-counts, kind="stable")[:n]].tolist()
+    # and the window's rim: for a box the model drew wholly inside its element
+    rim = np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]]).astype(np.int64)
+    rk = (rim[:, 0] << 16) | (rim[:, 1] << 8) | rim[:, 2] if rim.shape[1] == 3 else rim[:, 0]
+    rv, rc = np.unique(rk, return_counts=True)
+    k = int(rv[np.argmax(rc)])
+    if k not in keys:
+        keys.append(k)
+    return [np.array([k >> 16, (k >> 8) & 255, k & 255]) if px.shape[1] == 3 else np.array([k])
+            for k in keys]
 
 
 def shapes(image: np.ndarray, window: tuple[int, int, int, int], box, keep, *,
@@ -87,8 +93,8 @@ def shapes(image: np.ndarray, window: tuple[int, int, int, int], box, keep, *,
     outer outlines of what differs from the background around ``box`` (x, y, w,
     h) by more than INK_DIFF in a channel, one-pixel gaps bridged.  Only outlines
     whose bounding box (x, y, w, h, window pixels) passes ``keep`` are measured.
-    ``bg_rank`` 1 takes the second most common colour there as the background
-    (an empty list if there is none).  ``close`` bridges one-pixel gaps first: the
+    ``bg_rank`` picks the background among :func:`local_backgrounds` (an empty
+    list if there are not that many).  ``close`` bridges one-pixel gaps first: the
     anti-aliased rounded corners of a light 1-px ring fall under INK_DIFF, and an
     open ring has no inside.  Only for small indicators: on larger windows it
     also joins a field to a neighbour two pixels away.
@@ -143,7 +149,7 @@ def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
         return (lo <= bw <= hi and lo <= bh <= hi and 0.75 <= bw / bh <= 1.33
                 and abs(bx + bw / 2.0 - cx) <= 0.35 * s and abs(by + bh / 2.0 - cy) <= 0.35 * s)
 
-    for rank in (0, 1):
+    for rank in range(3):
         best = None
         for b, mask, pts, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank,
                                            close=True):
@@ -254,7 +260,7 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
     def keep(bx, by, bw, bh):
         return FIELD_MIN_H <= bh <= FIELD_MAX_H and bw >= FIELD_MIN_ASPECT * bh
 
-    for rank in (0, 1):
+    for rank in range(3):
         best, best_iou = None, FIELD_MIN_IOU
         for b, mask, _, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank):
             # running out of the window: the field's edge was not seen (or it is a panel)
@@ -303,7 +309,7 @@ def button_boxes(image: np.ndarray, box: tuple[int, int, int, int]) -> list:
     def keep(bx, by, bw, bh):
         return max(BUTTON_MIN_H, 0.5 * h) <= bh <= 1.6 * h and bw >= BUTTON_MIN_ASPECT * bh
 
-    for rank in (0, 1):
+    for rank in range(3):
         out = []
         for cand, mask, _, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank):
             if at_rim or mask.mean() < FIELD_MIN_FILL:

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from picoagent.vision.verify import find_outline, refine_indicators
+from picoagent.vision.verify import find_outline, refine, refine_indicators
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
 DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
@@ -130,3 +130,83 @@ def test_other_kinds_pass_through_untouched():
     img, box = checkbox(LIGHT, True)
     dets = [Det("button", (0, 0, 30, 20), 0.9), Det("icon", box, 0.5)]
     assert refine_indicators(img, dets) == dets
+
+
+GTK = dict(bg=(246, 245, 244), border=(205, 199, 194), base=(255, 255, 255),
+           button=(237, 235, 233), text=(46, 52, 54))
+
+
+def field_screen(dark_desktop_at=None):
+    """A GTK-like text field (white, 1-px border, rounded) with its label, on a
+    window; optionally a black desktop starting 2 px right of the field."""
+    def draw(big):
+        if dark_desktop_at is not None:
+            big[:, dark_desktop_at * SS:] = 0
+        rounded_square_rect(big, 60, 20, 170, 34, GTK["border"], 4)
+        rounded_square_rect(big, 61, 21, 168, 32, GTK["base"], 3)
+        cv2.putText(big, "Name", (8 * SS, 42 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
+                    GTK["text"], SS)
+    return render(GTK, draw, size=(80, 260))
+
+
+def rounded_square_rect(img, x, y, w, h, colour, r):
+    x, y, w, h, r = x * SS, y * SS, w * SS, h * SS, r * SS
+    x1, y1 = x + w - 1, y + h - 1
+    cv2.rectangle(img, (x + r, y), (x1 - r, y1), colour, -1)
+    cv2.rectangle(img, (x, y + r), (x1, y1 - r), colour, -1)
+    for cx, cy in ((x + r, y + r), (x1 - r, y + r), (x + r, y1 - r), (x1 - r, y1 - r)):
+        cv2.circle(img, (cx, cy), r, colour, -1)
+
+
+@pytest.mark.parametrize("desktop", [None, 232], ids=["window", "desktop-2px-away"])
+def test_short_field_box_is_snapped_to_the_drawn_field(desktop):
+    img = field_screen(desktop)
+    short = Det("text_field", (95, 23, 100, 28), 0.2)          # the model drew it short
+    (d,) = refine(img, [short])
+    assert iou(d.box, (60, 20, 170, 34)) >= 0.9, d.box
+    assert d.score > 0.35
+
+
+def test_field_without_a_drawn_box_keeps_the_models_box_and_score():
+    img = render(GTK, lambda big: cv2.putText(big, "type here", (70 * SS, 40 * SS),
+                                              cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
+                                              GTK["text"], SS), size=(80, 260))
+    det = Det("text_field", (60, 20, 170, 34), 0.3)
+    assert refine(img, [det]) == [det]
+
+
+def buttons_screen():
+    def draw(big):
+        for x, label in ((60, "OK"), (150, "Cancel")):
+            rounded_square_rect(big, x, 20, 85, 34, GTK["border"], 5)
+            rounded_square_rect(big, x + 1, 21, 83, 32, GTK["button"], 4)
+            cv2.putText(big, label, ((x + 20) * SS, 42 * SS), cv2.FONT_HERSHEY_SIMPLEX,
+                        0.45 * SS, GTK["text"], SS)
+    return render(GTK, draw, size=(80, 260))
+
+
+def test_one_box_over_two_buttons_is_split_into_them():
+    img = buttons_screen()
+    merged = Det("button", (58, 18, 180, 38), 0.4)
+    out = refine(img, [merged])
+    assert len(out) == 2
+    assert iou(out[0].box, (60, 20, 85, 34)) >= 0.9 and iou(out[1].box, (150, 20, 85, 34)) >= 0.9
+    assert all(d.score > 0.4 for d in out)
+
+
+def test_loose_button_is_snapped_and_a_flat_one_kept():
+    img = buttons_screen()
+    (d,) = refine(img, [Det("button", (146, 16, 94, 42), 0.5)])
+    assert iou(d.box, (150, 20, 85, 34)) >= 0.9
+    flat = render(GTK, lambda big: cv2.putText(big, "Help", (70 * SS, 40 * SS),
+                                               cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
+                                               GTK["text"], SS), size=(80, 260))
+    det = Det("button", (62, 22, 60, 28), 0.5)
+    assert refine(flat, [det]) == [det]
+
+
+def test_boxes_snapped_onto_one_outline_become_one():
+    img, box = checkbox(LIGHT, False)
+    dets = [Det("checkbox", loose(box, 3), 0.5), Det("checkbox", loose(box, 2), 0.3)]
+    out = refine(img, dets)
+    assert len(out) == 1 and out[0].score == 0.75
