@@ -5,8 +5,9 @@
 For each real 1280x720 screenshot of the corpus (tests/data/corpus) it times,
 with the same onnxruntime session settings and thread count:
 
-* the shipped int8 model, pre + infer + post (what `kind:` locators cost on a
-  new screen);
+* the shipped int8 model, pre + infer + post + the pixel checks of
+  picoagent.vision.verify (what `kind:` locators cost on a new screen), and the
+  same without the pixel checks (what those checks add);
 * the same call on an unchanged screen through Vision's cache;
 * the float model it was quantised from (build/model/ui-elements-fp32.onnx, if
   `make model` has been run here);
@@ -57,6 +58,7 @@ def main(argv=None):
     imgs = [(p.name, as_rgb_array(p)) for p in shots]
     imgs = [(n, im) for n, im in imgs if im.shape[:2] == (720, 1280)]
     int8 = ElementDetector(threads=a.threads)
+    bare = ElementDetector(threads=a.threads, verify=False)
     fp32 = ElementDetector(FP32, threads=a.threads) if FP32.is_file() else None
     ocr = OcrEngine(threads=a.threads)
     vision = Vision(threads=a.threads, ocr=ocr, detector=int8)
@@ -64,6 +66,7 @@ def main(argv=None):
     for name, img in imgs:
         r = {"screen": name,
              "int8": median_ms(lambda: int8.detect(img), a.runs),
+             "bare": median_ms(lambda: bare.detect(img), a.runs),
              "ocr_det": median_ms(lambda: ocr.detect(img), max(3, a.runs // 3))}
         vision.elements(Frame(img))
         r["cached"] = median_ms(lambda: vision.elements(Frame(img.copy())), a.runs)
@@ -72,12 +75,16 @@ def main(argv=None):
         r["n"] = len(int8.detect(img))
         rows.append(r)
     print(f"threads {a.threads}, {len(rows)} real 1280x720 screens, median of {a.runs} runs\n")
-    print(f"{'screen':24} {'int8':>8} {'fp32':>8} {'PP-OCR det':>11} {'cached':>8} {'elements':>9}")
+    print(f"{'screen':24} {'int8':>8} {'no checks':>10} {'fp32':>8} {'PP-OCR det':>11} "
+          f"{'cached':>8} {'elements':>9}")
     for r in rows:
         fp = f"{r['fp32']:8.1f}" if "fp32" in r else f"{'-':>8}"
-        print(f"{r['screen']:24} {r['int8']:8.1f} {fp} {r['ocr_det']:11.1f} {r['cached']:8.2f} {r['n']:9d}")
-    med = {k: statistics.median(r[k] for r in rows) for k in ("int8", "ocr_det", "cached")}
+        print(f"{r['screen']:24} {r['int8']:8.1f} {r['bare']:10.1f} {fp} {r['ocr_det']:11.1f} "
+              f"{r['cached']:8.2f} {r['n']:9d}")
+    med = {k: statistics.median(r[k] for r in rows) for k in ("int8", "bare", "ocr_det", "cached")}
     print(f"\nmedian int8 model, new screen:   {med['int8']:.1f} ms (goal <= 30 ms)")
+    print(f"median without the pixel checks: {med['bare']:.1f} ms "
+          f"(checks add {med['int8'] / med['bare']:.2f}x)")
     print(f"median, unchanged screen (cache): {med['cached']:.2f} ms "
           f"({med['int8'] / med['cached']:.0f}x cheaper)")
     print(f"PP-OCR text detection / int8 element model: {med['ocr_det'] / med['int8']:.1f}x")

@@ -1,37 +1,34 @@
-"""Model detections checked on the pixels: checkbox / radio indicators and text fields.
+"""Model detections checked on the pixels: checkboxes, radios, text fields, buttons.
 
-Indicators
-----------
+The element model finds most of these but scores many low (0.1-0.35), draws
+their boxes a few pixels loose (or short on long fields, or one box over two
+neighbouring buttons), and calls most radios checkboxes.  These are questions
+of geometry, so after the model has said "a checkbox about here", this module
+looks at the pixels there.
 
-The element model finds small indicators (13-25 px) but its boxes for them come
-out a few pixels loose, and it often calls a round radio a checkbox: at that
-size a few pixels of box decide IoU and a rounded corner decides the class.
-Both are plain geometry, so after the model has said "an indicator about
-here", this module looks for the indicator's own outline near the box:
+Shapes: around a detection, what differs from the colour the element sits on
+by more than INK_DIFF in a channel is ink; a shape is the filled outer outline
+of a piece of ink, so an empty ring and a filled, ticked square are both solid
+shapes.  The colour the element sits on is the most common one in a 4-px ring
+around the model's box; when no shape qualifies, the second most common one
+there, then the searched window's rim colour (a box drawn wholly inside a
+field) are tried.  Shapes that run out of the searched window belong to
+something larger and are ignored.
 
-* the ink around the box (pixels unlike the background), holes filled, so an
-  empty ring and a filled, ticked square are both plain solid shapes;
-* solid shapes about square (aspect 0.75-1.33), 8-48 px, at least half the
-  model box's size and centred near it;
-* the largest such shape becomes the box, and its outline the class: a
-  circle is as far from its centre along the diagonals as along the axes, a
-  square (even with rounded corners) further.
+* Checkbox / radio: an about-square solid shape of 8-48 px near the box becomes
+  the box, and its outline the class: a circle is as far from its centre
+  along the diagonals as along the axes, a square (even with rounded corners)
+  further.  The shape must fill its box or its inscribed disk; file and gear
+  icons do not.  One found: score raised; none: score halved.
+* Text field: a solid rectangle 14-90 px high, at least twice as wide,
+  overlapping the box (IoU >= 0.3) becomes the box; score raised.  None: the
+  model's box and score stay (underline-only fields exist).
+* Button: the drawn button (a solid rectangle) becomes the box; a box over two
+  or more drawn buttons side by side is split into them; score raised.  None:
+  box and score stay (flat buttons exist).
 
-An indicator whose outline is found keeps its place in the ranking with a
-higher score; one without an outline (a glyph, a picture) is scored down.
-
-Text fields
------------
-The model finds most fields but scores many low (0.1-0.3) and draws long
-fields short.  A field is drawn as a box: a border, or a fill unlike the
-window.  Around a text_field detection, the same filled-ink shape is looked
-for: a solid rectangle (fills >= 90% of its bounding box), 14-90 px high, at
-least twice as wide as high, not touching the searched window's rim (that is a
-panel, not a field), overlapping the detection.  A field with such a box is
-snapped to it and scored up; one without (an underline-only field) keeps the
-model's box and score.
-
-Pure functions of an image and boxes; ~0.1 ms per indicator, ~1 ms per field.
+Then same-kind boxes snapped onto each other are merged.  Pure functions of
+an image and boxes; ~0.1 ms per indicator, about 1 ms per field or button.
 """
 from __future__ import annotations
 

@@ -77,9 +77,9 @@ def test_real_screenshots_recall_and_precision(detector):
 
 @pytest.mark.parametrize("name,kind,text", [
     ("zen_forms", "text_field", None),
-    pytest.param("yad_form", "checkbox", None, marks=pytest.mark.acceptance),
+    ("yad_form", "checkbox", None),
     ("web_bs_login", "button", None),
-    pytest.param("wf_p1_adwaita", "toggle", None, marks=pytest.mark.acceptance),
+    ("wf_p1_adwaita", "toggle", None),
 ])
 def test_named_widgets_found_on_real_screens(detector, name, kind, text):
     img, meta = _load(name)
