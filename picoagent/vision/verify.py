@@ -377,6 +377,9 @@ def _side_by_side(boxes) -> bool:
 VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS
 #: candidates of one kind checked per frame, highest scores first
 MAX_CHECKED = 16
+#: fields and buttons (large windows to search) are checked from this score up;
+#: indicators (small windows) from the detector's floor (0.1)
+BOX_FLOOR = 0.2
 
 
 def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> list:
@@ -391,7 +394,8 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
     for i in order:
         d = detections[i]
         n = seen.get(d.kind, 0)
-        if d.kind in VERIFIED_KINDS and n >= MAX_CHECKED:
+        if d.kind in VERIFIED_KINDS and (n >= MAX_CHECKED or (
+                d.kind not in INDICATOR_KINDS and d.score < BOX_FLOOR)):
             rest.append(d)
         else:
             checked.append(d)
