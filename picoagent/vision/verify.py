@@ -27,8 +27,10 @@ something larger and are ignored.
   or more drawn buttons side by side is split into them; score raised.  None:
   box and score stay (flat buttons exist).
 
-Then same-kind boxes snapped onto each other are merged.  Pure functions of
-an image and boxes; ~0.1 ms per indicator, about 1 ms per field or button.
+Indicators are checked from a score of 0.1, fields and buttons from 0.2, at
+most MAX_CHECKED of a kind per frame, best first.  Then same-kind boxes snapped
+onto each other are merged.  Pure functions of an image and boxes; about
+0.1 ms per indicator and 1-3 ms per field or button (docs/performance.md).
 """
 from __future__ import annotations
 
