@@ -44,7 +44,7 @@ def default_model_path() -> Path:
 MAX_PIXELS = 1920 * 1088
 #: most candidate locations considered by the NMS
 PRE_NMS_TOP = 1000
-#: checkbox / radio / text field candidates are taken from this score up, then
+#: checkbox / radio / text field / button candidates are taken from this score up, then
 #: verified on the pixels (picoagent.vision.verify) and thresholded
 VERIFY_FLOOR = 0.1
 
@@ -205,7 +205,7 @@ class ElementDetector:
     def __init__(self, model_path: str | Path | None = None, threads: int = 1, *,
                  score_threshold: float | None = None, verify: bool = True):
         self.path = Path(model_path) if model_path else default_model_path()
-        #: check checkbox / radio / text field detections on the pixels (.verify)
+        #: check checkbox / radio / text field / button detections on the pixels (.verify)
         self.verify = verify
         self.threads = threads
         self._score_threshold = score_threshold
@@ -253,7 +253,7 @@ class ElementDetector:
         r = info.space_to_depth
         thr = score_threshold if score_threshold is not None else self._score_threshold
         thr = info.score_threshold if thr is None else thr
-        # checkbox / radio / text field candidates are scored again on the pixels
+        # checkbox / radio / text field / button candidates are scored again on the pixels
         # (picoagent.vision.verify): take them from a lower score, then threshold
         low = min(thr, VERIFY_FLOOR) if self.verify else thr
         raw = postprocess(scores[0], checked[0], ltrb[0], (x.shape[2] * r, x.shape[3] * r), info,
