@@ -86,6 +86,14 @@ def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int
             for k in keys]
 
 
+def search_window(image: np.ndarray, box, px: int, py: int) -> tuple[int, int, int, int]:
+    """``box`` (x, y, w, h) grown by ``px`` / ``py`` on each side, clipped to the
+    frame: (x0, y0, x1, y1)."""
+    x, y, w, h = box
+    H, W = image.shape[:2]
+    return max(0, x - px), max(0, y - py), min(W, x + w + px), min(H, y + h + py)
+
+
 def backgrounds_for(image: np.ndarray, window, box) -> list:
     """:func:`local_backgrounds` of ``box`` (frame pixels) in ``window`` (x0, y0, x1, y1)."""
     x0, y0, x1, y1 = window
@@ -149,9 +157,7 @@ def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
     x, y, w, h = box
     s = max(w, h)
     pad = max(4, int(0.4 * s))
-    H, W = image.shape[:2]
-    x0, y0 = max(0, x - pad), max(0, y - pad)
-    x1, y1 = min(W, x + w + pad), min(H, y + h + pad)
+    x0, y0, x1, y1 = search_window(image, box, pad, pad)
     if x1 - x0 < MIN_SIDE + 2 or y1 - y0 < MIN_SIDE + 2:
         return None
     cx, cy = x + w / 2.0 - x0, y + h / 2.0 - y0
@@ -264,10 +270,7 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
     """The drawn box of a text field near ``box`` (x, y, w, h): its (x, y, w, h),
     or None."""
     x, y, w, h = box
-    H, W = image.shape[:2]
-    px, py = int(max(0.3 * w, 3 * h)), int(max(0.5 * h, 8))
-    x0, y0 = max(0, x - px), max(0, y - py)
-    x1, y1 = min(W, x + w + px), min(H, y + h + py)
+    x0, y0, x1, y1 = search_window(image, box, int(max(0.3 * w, 3 * h)), int(max(0.5 * h, 8)))
     if x1 - x0 < 3 * FIELD_MIN_H or y1 - y0 < FIELD_MIN_H + 2:
         return None
 
@@ -315,10 +318,7 @@ def button_boxes(image: np.ndarray, box: tuple[int, int, int, int]) -> list:
     """The drawn boxes (solid rectangles: a border or a fill) of buttons around and
     inside ``box``: the ones mostly inside it, left to right."""
     x, y, w, h = box
-    H, W = image.shape[:2]
-    px, py = int(max(0.3 * w, h)), int(max(0.4 * h, 8))
-    x0, y0 = max(0, x - px), max(0, y - py)
-    x1, y1 = min(W, x + w + px), min(H, y + h + py)
+    x0, y0, x1, y1 = search_window(image, box, int(max(0.3 * w, h)), int(max(0.4 * h, 8)))
     if x1 - x0 < BUTTON_MIN_H + 2 or y1 - y0 < BUTTON_MIN_H + 2:
         return []
 
