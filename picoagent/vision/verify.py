@@ -127,12 +127,12 @@ def shapes(image: np.ndarray, window: tuple[int, int, int, int], box, keep, *,
         bgs = backgrounds_for(image, window, box)
     if bg_rank >= len(bgs):
         return []
-    ref = np.empty_like(win)
-    ref[:] = bgs[bg_rank].astype(np.uint8)
-    diff = cv2.absdiff(win, ref)
-    if diff.shape[2] > 1:           # the channels' maximum, in C (numpy's max is 10x slower)
-        diff = cv2.reduce(diff.reshape(-1, diff.shape[2]), 1, cv2.REDUCE_MAX)
-    ink = (diff.reshape(win.shape[:2]) > INK_DIFF).astype(np.uint8)
+    # background: every channel within INK_DIFF of it (one cv2.inRange call: 4x faster
+    # than absdiff + the channels' maximum + a comparison); ink is the rest, as 255
+    bg = [int(v) for v in bgs[bg_rank]]
+    ink = cv2.bitwise_not(cv2.inRange(win,
+                                      tuple(max(0, v - INK_DIFF) for v in bg),
+                                      tuple(min(255, v + INK_DIFF) for v in bg)))
     if close:
         ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
@@ -404,9 +404,12 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
         seen[d.kind] = n + 1
     out = refine_buttons(image, refine_fields(image, refine_indicators(image, checked))) + rest
     kept: list = []
+    by_kind: dict = {}
     for d in sorted(out, key=lambda d: -d.score):
-        if d.kind in VERIFIED_KINDS and any(k.kind == d.kind and _iou(k.box, d.box) > same_iou
-                                            for k in kept):
-            continue
+        if d.kind in VERIFIED_KINDS:
+            same = by_kind.setdefault(d.kind, [])
+            if any(_iou(k, d.box) > same_iou for k in same):
+                continue
+            same.append(d.box)
         kept.append(d)
     return kept

@@ -2,12 +2,23 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 
 import pytest
+
+
+def _as_foreground():
+    """Ctrl-C reaches a run started from a terminal, whose SIGINT is the default.  A
+    shell without job control starts background commands (`make test &`, a CI
+    script run with `&`) with SIGINT ignored, their children inherit that, and
+    Python then installs no KeyboardInterrupt handler: the run would rightly go
+    on.  Give the child the terminal's default disposition, however the suite was
+    started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -18,7 +29,9 @@ def test_signal_stops_quickly_and_flushes_report(tmp_path, xdisplay, sig, code):
     rep = tmp_path / "rep"
     proc = subprocess.Popen([sys.executable, "-m", "picoagent.cli", "run", str(task),
                              "--report", str(rep)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+                            preexec_fn=_as_foreground)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -29,7 +42,12 @@ def test_signal_stops_quickly_and_flushes_report(tmp_path, xdisplay, sig, code):
         time.sleep(1.0)                 # now inside the wait loop
         t = time.monotonic()
         proc.send_signal(sig)
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)        # faulthandler prints every thread's stack
+            _, err = proc.communicate(timeout=10)
+            pytest.fail(f"no exit 10 s after {sig.name}; stacks:\n{err[-6000:]}")
         took = time.monotonic() - t
     finally:
         if proc.poll() is None:
