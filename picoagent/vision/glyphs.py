@@ -280,6 +280,16 @@ def _is_frame(i: int, st, lab, inner, w: int, h: int) -> bool:
     x, y, bw, bh, area = (int(v) for v in st[i])
     if bw >= 0.85 * w and bh >= 0.85 * h and area < 0.5 * bw * bh:
         return True
+    # a rule across the whole crop: the top or bottom (left or right) edge of a button
+    # in a box that cut its other two edges off; a lone "-" that wide is a tight crop,
+    # which _frame_is_glyph gives back
+    if (bw >= 0.85 * w and bh <= 0.15 * h) or (bh >= 0.85 * h and bw <= 0.15 * w):
+        return True
+    # and three edges of one (a bracket): thin, across the crop one way, most of it
+    # the other way
+    if ((bw >= 0.85 * w and bh >= 0.6 * h) or (bh >= 0.85 * h and bw >= 0.6 * w)) \
+            and area < 0.3 * bw * bh:
+        return True
     inside = int(((lab[y:y + bh, x:x + bw] == i) & inner[y:y + bh, x:x + bw]).sum())
     touches = x == 0 or y == 0 or x + bw == w or y + bh == h
     return inside < (0.4 if touches else 0.25) * area

@@ -213,30 +213,27 @@ def corner_ratio(pts: np.ndarray, bx: int, by: int, bw: int, bh: int) -> float:
     return float(diag.mean() / max(1e-6, axis.mean()))
 
 
-def refine_indicators(image: np.ndarray, detections: list) -> list:
-    """Detections (objects with kind, box, score) with each checkbox / radio
-    snapped to its outline and classed by its shape; others unchanged."""
-    if not any(d.kind in INDICATOR_KINDS for d in detections):
-        return detections
-    out = []
-    for d in detections:
-        if d.kind not in INDICATOR_KINDS:
-            out.append(d)
-            continue
-        found = find_outline(image, d.box)
-        if found is None:
-            out.append(replace(d, score=d.score * UNVERIFIED_SCALE))
-            continue
+def check_indicator(image: np.ndarray, d):
+    """A checkbox / radio detection snapped to its outline and classed by its
+    shape, scored up; or scaled down where no clean square or disk is found.
+    Returns (detection, whether the outline was found)."""
+    found = find_outline(image, d.box)
+    if found is not None:
         box, ratio, fit = found
         round_ = ratio < ROUND_RATIO
-        if fit < (MIN_DISK_FIT if round_ else MIN_SQUARE_FIT):
-            # a solid shape, but not a clean square or disk: an icon, most likely
-            out.append(replace(d, score=d.score * UNVERIFIED_SCALE))
-            continue
-        kind = "radio" if round_ else "checkbox"
-        out.append(replace(d, kind=kind, box=tuple(int(v) for v in box),
-                           score=d.score + (1.0 - d.score) * VERIFIED_GAIN))
-    return out
+        # a solid shape, but not a clean square or disk: an icon, most likely
+        if fit >= (MIN_DISK_FIT if round_ else MIN_SQUARE_FIT):
+            return replace(d, kind="radio" if round_ else "checkbox",
+                           box=tuple(int(v) for v in box),
+                           score=d.score + (1.0 - d.score) * VERIFIED_GAIN), True
+    return replace(d, score=d.score * UNVERIFIED_SCALE), False
+
+
+def refine_indicators(image: np.ndarray, detections: list) -> list:
+    """Detections (objects with kind, box, score) with each checkbox / radio
+    checked by :func:`check_indicator`; others unchanged."""
+    return [check_indicator(image, d)[0] if d.kind in INDICATOR_KINDS else d
+            for d in detections]
 
 
 FIELD_KINDS = ("text_field",)
@@ -293,18 +290,14 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
     return None
 
 
-def refine_fields(image: np.ndarray, detections: list) -> list:
-    """Detections with each text field snapped to its drawn box and scored up
-    where one is found; others unchanged."""
-    out = []
-    for d in detections:
-        if d.kind in FIELD_KINDS:
-            found = find_field(image, d.box)
-            if found is not None:
-                d = replace(d, box=tuple(int(v) for v in found),
-                            score=d.score + (1.0 - d.score) * VERIFIED_GAIN)
-        out.append(d)
-    return out
+def check_field(image: np.ndarray, d):
+    """A text field detection snapped to its drawn box and scored up where one is
+    found, else unchanged: (detection, whether found)."""
+    found = find_field(image, d.box)
+    if found is None:
+        return d, False
+    return replace(d, box=tuple(int(v) for v in found),
+                   score=d.score + (1.0 - d.score) * VERIFIED_GAIN), True
 
 
 BUTTON_KINDS = ("button",)
@@ -342,25 +335,19 @@ def button_boxes(image: np.ndarray, box: tuple[int, int, int, int]) -> list:
     return []
 
 
-def refine_buttons(image: np.ndarray, detections: list) -> list:
-    """Buttons snapped to their drawn box; a detection over two or more drawn
+def check_button(image: np.ndarray, d):
+    """A button detection snapped to its drawn box; one over two or more drawn
     buttons side by side (the model merges "Cancel" and "OK") split into them.
-    A flat button (no border, no fill) keeps the model's box and score."""
-    out = []
-    for d in detections:
-        if d.kind not in BUTTON_KINDS:
-            out.append(d)
-            continue
-        boxes = button_boxes(image, d.box)
-        score = d.score + (1.0 - d.score) * VERIFIED_GAIN
-        if len(boxes) == 1 and _iou(boxes[0], d.box) >= 0.5:
-            out.append(replace(d, box=tuple(int(v) for v in boxes[0]), score=score))
-        elif len(boxes) >= 2 and _side_by_side(boxes) and \
-                sum(b[2] * b[3] for b in boxes) >= 0.5 * d.box[2] * d.box[3]:
-            out.extend(replace(d, box=tuple(int(v) for v in b), score=score) for b in boxes)
-        else:
-            out.append(d)
-    return out
+    A flat button (no border, no fill) keeps the model's box and score.
+    Returns (detections, whether a drawn box was found)."""
+    boxes = button_boxes(image, d.box)
+    score = d.score + (1.0 - d.score) * VERIFIED_GAIN
+    if len(boxes) == 1 and _iou(boxes[0], d.box) >= 0.5:
+        return [replace(d, box=tuple(int(v) for v in boxes[0]), score=score)], True
+    if len(boxes) >= 2 and _side_by_side(boxes) and \
+            sum(b[2] * b[3] for b in boxes) >= 0.5 * d.box[2] * d.box[3]:
+        return [replace(d, box=tuple(int(v) for v in b), score=score) for b in boxes], True
+    return [d], False
 
 
 def _side_by_side(boxes) -> bool:
@@ -378,31 +365,52 @@ def _side_by_side(boxes) -> bool:
 
 VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS
 #: candidates of one kind checked per frame, highest scores first
-MAX_CHECKED = 16
+MAX_CHECKED = 48
 #: fields and buttons (large windows to search) are checked from this score up;
 #: indicators (small windows) from the detector's floor (0.1)
 BOX_FLOOR = 0.2
 
 
+def _check(image: np.ndarray, d):
+    """The check of ``d``'s kind: (detections, whether it passed)."""
+    if d.kind in INDICATOR_KINDS:
+        r, ok = check_indicator(image, d)
+        return [r], ok
+    if d.kind in FIELD_KINDS:
+        r, ok = check_field(image, d)
+        return [r], ok
+    return check_button(image, d)
+
+
 def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> list:
-    """Every check of this module, in turn; then, as two detections snapped to the
-    same outline are one element, of same-kind boxes overlapping by more than
-    ``same_iou`` only the higher scored is kept."""
-    # a budget: at most MAX_CHECKED candidates of a kind are checked, best first; the
-    # rest keep the model's box and score (a busy page has 40 field candidates)
-    order = sorted(range(len(detections)), key=lambda i: -detections[i].score)
-    seen: dict = {}
-    checked, rest = [], []
-    for i in order:
-        d = detections[i]
-        n = seen.get(d.kind, 0)
-        if d.kind in VERIFIED_KINDS and (n >= MAX_CHECKED or (
-                d.kind not in INDICATOR_KINDS and d.score < BOX_FLOOR)):
-            rest.append(d)
-        else:
-            checked.append(d)
-        seen[d.kind] = n + 1
-    out = refine_buttons(image, refine_fields(image, refine_indicators(image, checked))) + rest
+    """Every check of this module on the detections of its kinds, best scored
+    first; then, as two detections snapped to the same outline are one element,
+    of same-kind boxes overlapping by more than ``same_iou`` only the higher
+    scored is kept."""
+    # A budget: at most MAX_CHECKED candidates of a kind are checked; the rest keep
+    # the model's box and score (a busy page has 40 field candidates).  A candidate
+    # overlapping an element already found by a check is a lower-scored duplicate
+    # of it (the detector leaves 2-3 boxes a button): dropped unchecked, so that
+    # duplicates do not spend the budget (xcalc: 122 button candidates, 40 buttons).
+    found: dict = {}
+    checked: dict = {}
+    out = []
+    for d in sorted(detections, key=lambda d: -d.score):
+        if d.kind not in VERIFIED_KINDS:
+            out.append(d)
+            continue
+        if any(_iou(b, d.box) > same_iou for b in found.get(d.kind, ())):
+            continue
+        n = checked.get(d.kind, 0)
+        if n >= MAX_CHECKED or (d.kind not in INDICATOR_KINDS and d.score < BOX_FLOOR):
+            out.append(d)
+            continue
+        checked[d.kind] = n + 1
+        res, ok = _check(image, d)
+        out.extend(res)
+        if ok:
+            for r in res:
+                found.setdefault(r.kind, []).append(r.box)
     kept: list = []
     by_kind: dict = {}
     for d in sorted(out, key=lambda d: -d.score):
