@@ -12,7 +12,7 @@ APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zeni
 	fonts-dejavu-core
 DEMO_SCREEN := 1280x720x24
 
-.PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean test-acceptance \
+.PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean \
 	model train-deps model-data model-train model-eval
 
 help:
@@ -55,10 +55,6 @@ test: setup
 
 test-all: setup
 	$(PY) -m pytest -q -m ""
-
-# the element model's acceptance tasks that the shipped model does not pass yet
-test-acceptance: setup
-	$(PY) -m pytest -q -m acceptance
 
 validate-examples: setup
 	$(VENV)/bin/picoagent validate examples/*.yaml

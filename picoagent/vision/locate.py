@@ -238,7 +238,9 @@ def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_sc
             ok = symbol_equivalent(loc.text, r.symbol)
             _note_best(search, f"{e.kind} {r.symbol!r}", r.conf if ok else 0.0, e.box)
             if ok:
-                out.append(_Scored(replace(e, text=r.symbol), 1.0))
+                # ranked by the reading's confidence: a box straddling two keys can
+                # come out as a weak "=" (0.5) beside the "=" key itself (1.0)
+                out.append(_Scored(replace(e, text=r.symbol), float(r.conf)))
             continue
         best_box: Box | None = None
         for crop_read in (False, True):

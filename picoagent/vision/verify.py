@@ -169,10 +169,13 @@ def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
                 and abs(bx + bw / 2.0 - cx) <= 0.35 * s and abs(by + bh / 2.0 - cy) <= 0.35 * s)
 
     bgs = backgrounds_for(image, (x0, y0, x1, y1), box)
-    for rank in range(len(bgs)):
+    # gaps bridged first (a light ring's anti-aliased corners); then not, for an
+    # indicator a pixel or two inside a dotted focus ring (GTK draws one around a
+    # checkbox and its label once clicked), which bridging would join to the ring
+    for rank, close in [(r, c) for r in range(len(bgs)) for c in (True, False)]:
         best = None
         for b, mask, pts, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank,
-                                           close=True, bgs=bgs):
+                                           close=close, bgs=bgs):
             if at_rim:
                 continue                # part of something larger (a field, a panel)
             if mask.mean() < 0.7:       # a glyph or a tick, not a solid shape

@@ -35,10 +35,7 @@ def kinds_on(vision, screen) -> dict[str, int]:
     return out
 
 
-# The acceptance tasks of issue #4, run by `make test-acceptance` (out of the default
-# run).  The shipped model passes the Tk form, zenity forms and Chromium checkbox
-# tasks; yad's form end to end and xcalc by kind still fail (models/MODEL_CARD.md).
-@pytest.mark.acceptance
+# The acceptance tasks of issue #4: forms filled by kind and state, symbol keys by kind.
 def test_tk_form_filled_by_kind_and_checkbox_ticked_by_state(tmp_path, checkin, vision,
                                                               screen, pointer):
     res = run_text(tmp_path, """
@@ -58,7 +55,6 @@ def test_tk_form_filled_by_kind_and_checkbox_ticked_by_state(tmp_path, checkin, 
     assert "Welcome, Ada! PIN ok" in events
 
 
-@pytest.mark.acceptance
 @pytest.mark.skipif(not shutil.which("yad"), reason="yad is not installed (make system-deps)")
 def test_yad_form_by_kind(tmp_path, xdisplay, vision, screen, pointer):
     proc = subprocess.Popen(["yad", "--form", "--title", "Sign in", "--field=Name",
@@ -89,7 +85,6 @@ def test_yad_form_by_kind(tmp_path, xdisplay, vision, screen, pointer):
     assert out.strip() == "grace|s3cret|TRUE|"
 
 
-@pytest.mark.acceptance
 def test_zenity_forms_fields_by_kind(tmp_path, xdisplay, vision, screen, pointer):
     proc = subprocess.Popen(["zenity", "--forms", "--title", "Account", "--text", "New account",
                              "--add-entry", "User", "--add-password", "Passphrase"],
@@ -110,7 +105,6 @@ def test_zenity_forms_fields_by_kind(tmp_path, xdisplay, vision, screen, pointer
     assert out.strip() == "lin|hunter2"
 
 
-@pytest.mark.acceptance
 def test_xcalc_symbol_buttons_by_kind(tmp_path, xdisplay, vision, screen, pointer):
     proc = subprocess.Popen(["xcalc"], stderr=subprocess.DEVNULL)
     try:
@@ -212,7 +206,6 @@ def test_chromium_form_fields_by_kind(tmp_path, xdisplay, vision, screen, pointe
     assert hits == [{"email": "ada@example.org", "topic": "kiosk", "news": "on"}]
 
 
-@pytest.mark.acceptance
 @pytest.mark.skipif(not shutil.which("chromium"), reason="chromium is not installed")
 def test_chromium_form_checkboxes_by_state(tmp_path, xdisplay, vision, screen, pointer):
     res, hits = _chromium_task(tmp_path, vision, screen, pointer, """

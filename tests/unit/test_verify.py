@@ -112,6 +112,27 @@ def test_sizes_from_small_to_touch(size):
     assert iou(found[0], box) >= 0.75
 
 
+def dotted_ring(img, x0, y0, x1, y1, colour=(139, 142, 143)):
+    """GTK's focus ring: a 1-px line, one pixel on, one off, at final pixels."""
+    img[y0, x0:x1 + 1:2] = colour
+    img[y1, x0:x1 + 1:2] = colour
+    img[y0:y1 + 1:2, x0] = colour
+    img[y0:y1 + 1:2, x1] = colour
+
+
+@pytest.mark.parametrize("gap", [1, 2])
+@pytest.mark.parametrize("checked", [False, True])
+def test_indicator_inside_a_focus_ring(gap, checked):
+    """Clicked, a GTK checkbox gets a dotted focus ring around it and its label,
+    a pixel or two away: bridging gaps would join the two into one shape."""
+    img, box = checkbox(LIGHT, checked)
+    x, y, s, _ = box
+    dotted_ring(img, x - gap - 1, y - gap - 1, x + s + 60, y + s + gap)
+    (d,) = refine_indicators(img, [Det("checkbox", loose(box), 0.3, checked)])
+    assert d.kind == "checkbox" and d.score > 0.5, d
+    assert iou(d.box, box) >= 0.75, (d.box, box)
+
+
 def test_a_glyph_or_an_icon_is_scored_down():
     def draw(big):
         cv2.putText(big, "a", (44 * SS, 44 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * SS,
