@@ -66,24 +66,30 @@ def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int
     ix0, iy0, ix1, iy1 = inner
     ex0, ey0 = max(0, ix0 - band), max(0, iy0 - band)
     ex1, ey1 = min(W, ix1 + band), min(H, iy1 + band)
-    ring = np.ones((ey1 - ey0, ex1 - ex0), bool)
-    ring[max(0, iy0 - ey0):max(0, iy1 - ey0), max(0, ix0 - ex0):max(0, ix1 - ex0)] = False
-    px = c[ey0:ey1, ex0:ex1][ring]
+    iy0c, iy1c = min(max(iy0, ey0), ey1), max(min(iy1, ey1), ey0)
+    nch = c.shape[2]
+    # the ring as four slabs: above, below, left and right of ``inner``
+    slabs = [c[ey0:iy0c, ex0:ex1], c[iy1c:ey1, ex0:ex1],
+             c[iy0c:iy1c, ex0:min(max(ix0, ex0), ex1)], c[iy0c:iy1c, max(min(ix1, ex1), ex0):ex1]]
+    px = np.concatenate([sl.reshape(-1, nch) for sl in slabs])
     if px.size == 0:
-        px = c.reshape(-1, c.shape[2])
-    px = px.astype(np.int64)
-    key = (px[:, 0] << 16) | (px[:, 1] << 8) | px[:, 2] if px.shape[1] == 3 else px[:, 0]
-    vals, counts = np.unique(key, return_counts=True)
-    keys = vals[np.argsort(-counts, kind="stable")[:n]].tolist()
+        px = c.reshape(-1, nch)
+    weights = np.array([65536, 256, 1][-nch:], np.int64)      # 3 channels or 1
+    keys = _modes(px, weights, n)
     # and the window's rim: for a box the model drew wholly inside its element
-    rim = np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]]).astype(np.int64)
-    rk = (rim[:, 0] << 16) | (rim[:, 1] << 8) | rim[:, 2] if rim.shape[1] == 3 else rim[:, 0]
-    rv, rc = np.unique(rk, return_counts=True)
-    k = int(rv[np.argmax(rc)])
+    rim = np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]])
+    k = _modes(rim, weights, 1)[0]
     if k not in keys:
         keys.append(k)
-    return [np.array([k >> 16, (k >> 8) & 255, k & 255]) if px.shape[1] == 3 else np.array([k])
+    return [np.array([k >> 16, (k >> 8) & 255, k & 255]) if nch == 3 else np.array([k])
             for k in keys]
+
+
+def _modes(px: np.ndarray, weights: np.ndarray, n: int) -> list[int]:
+    """The ``n`` commonest colours of pixels ``px`` (N x channels), as packed keys."""
+    key = px.astype(np.int64) @ weights
+    vals, counts = np.unique(key, return_counts=True)
+    return vals[np.argsort(-counts, kind="stable")[:n]].tolist()
 
 
 def search_window(image: np.ndarray, box, px: int, py: int) -> tuple[int, int, int, int]:
@@ -266,6 +272,24 @@ def _iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def _overlaps_any(boxes, b, thr: float) -> bool:
+    """Whether box ``b`` has an IoU above ``thr`` with any of ``boxes`` (x, y, w, h):
+    :func:`_iou` inlined with early exits; refine asks this some 1,000 times a frame."""
+    x, y, w, h = b
+    x1, y1, a = x + w, y + h, w * h
+    for bx, by, bw, bh in boxes:
+        ix = min(x1, bx + bw) - max(x, bx)
+        if ix <= 0:
+            continue
+        iy = min(y1, by + bh) - max(y, by)
+        if iy <= 0:
+            continue
+        inter = ix * iy
+        if inter > thr * (a + bw * bh - inter):
+            return True
+    return False
+
+
 def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
     """The drawn box of a text field near ``box`` (x, y, w, h): its (x, y, w, h),
     or None."""
@@ -402,7 +426,7 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
         if d.kind not in VERIFIED_KINDS:
             out.append(d)
             continue
-        if any(_iou(b, d.box) > same_iou for b in found.get(d.kind, ())):
+        if _overlaps_any(found.get(d.kind, ()), d.box, same_iou):
             continue
         n = checked.get(d.kind, 0)
         if n >= MAX_CHECKED or (d.kind not in INDICATOR_KINDS and d.score < BOX_FLOOR):
@@ -419,7 +443,7 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
     for d in sorted(out, key=lambda d: -d.score):
         if d.kind in VERIFIED_KINDS:
             same = by_kind.setdefault(d.kind, [])
-            if any(_iou(k, d.box) > same_iou for k in same):
+            if _overlaps_any(same, d.box, same_iou):
                 continue
             same.append(d.box)
         kept.append(d)
