@@ -11,6 +11,7 @@ written there by ``training/export.py``; nothing is copied into constants here.
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from dataclasses import dataclass
@@ -133,16 +134,21 @@ def preprocess(image: np.ndarray, info: ModelInfo, scale: float = 1.0) -> np.nda
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def grid(height: int, width: int, strides) -> tuple[np.ndarray, np.ndarray]:
     """Centres (x, y) and strides of all output locations, level by level,
-    row-major: the order of the model's outputs."""
+    row-major: the order of the model's outputs.  Cached per input size (0.6 ms
+    a 1280x720 frame); the arrays are shared, not to be written."""
     pts, ss = [], []
     for s in strides:
         h, w = -(-height // s), -(-width // s)
         ys, xs = np.mgrid[0:h, 0:w]
         pts.append(np.stack([(xs.ravel() + 0.5) * s, (ys.ravel() + 0.5) * s], 1))
         ss.append(np.full(h * w, float(s)))
-    return np.concatenate(pts).astype(np.float32), np.concatenate(ss).astype(np.float32)
+    out = np.concatenate(pts).astype(np.float32), np.concatenate(ss).astype(np.float32)
+    for a in out:
+        a.setflags(write=False)
+    return out
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou: float, max_out: int = 300) -> np.ndarray:
