@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from picoagent.vision.verify import find_outline, refine, refine_indicators
+from picoagent.vision.verify import find_arrow, find_outline, refine, refine_indicators
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
 DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
@@ -194,6 +194,57 @@ def test_field_without_a_drawn_box_keeps_the_models_box_and_score():
                                               GTK["text"], SS), size=(80, 260))
     det = Det("text_field", (60, 20, 170, 34), 0.3)
     assert refine(img, [det]) == [det]
+
+
+def field_with(mark, text="Germany", dark=False):
+    """A field (60, 20, 170, 34) showing ``text`` and, at its right end, ``mark``:
+    "triangle" (GTK's ▾), "chevron" (a web select's ⌄), "spin" (stacked ▴▾),
+    "lens" (a search field's magnifier) or None."""
+    theme = dict(GTK, bg=(40, 40, 40), base=(30, 30, 30), border=(90, 90, 90),
+                 text=(230, 230, 230)) if dark else GTK
+
+    def draw(big):
+        rounded_square_rect(big, 60, 20, 170, 34, theme["border"], 4)
+        rounded_square_rect(big, 61, 21, 168, 32, theme["base"], 3)
+        cv2.putText(big, text, (70 * SS, 42 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
+                    theme["text"], SS)
+        ax, ay, c = 212 * SS, 37 * SS, theme["text"]
+        if mark == "triangle":
+            pts = np.array([[ax - 5 * SS, ay - 2 * SS], [ax + 5 * SS, ay - 2 * SS],
+                            [ax, ay + 3 * SS]])
+            cv2.fillPoly(big, [pts], c, cv2.LINE_AA)
+        elif mark == "chevron":
+            pts = np.array([[ax - 6 * SS, ay - 3 * SS], [ax, ay + 3 * SS], [ax + 6 * SS, ay - 3 * SS]])
+            cv2.polylines(big, [pts], False, c, int(1.5 * SS), cv2.LINE_AA)
+        elif mark == "spin":
+            for cy, sgn in ((ay - 7 * SS, -1), (ay + 7 * SS, 1)):
+                pts = np.array([[ax - 4 * SS, cy - sgn * 2 * SS], [ax + 4 * SS, cy - sgn * 2 * SS],
+                                [ax, cy + sgn * 2 * SS]])
+                cv2.fillPoly(big, [pts], c, cv2.LINE_AA)
+        elif mark == "lens":
+            cv2.circle(big, (ax - 2 * SS, ay - 2 * SS), 5 * SS, c, int(1.5 * SS), cv2.LINE_AA)
+            cv2.line(big, (ax + 2 * SS, ay + 2 * SS), (ax + 6 * SS, ay + 6 * SS), c, 2 * SS)
+    return render(theme, draw, size=(80, 260))
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("mark,arrow", [("triangle", True), ("chevron", True), (None, False),
+                                        ("spin", False), ("lens", False)])
+def test_dropdown_arrow(mark, arrow, dark):
+    assert find_arrow(field_with(mark, dark=dark), (60, 20, 170, 34)) is arrow
+
+
+def test_text_ending_in_v_is_no_arrow():
+    img = field_with(None, text="Kiev and Lviv v")
+    assert not find_arrow(img, (60, 20, 170, 34))
+
+
+@pytest.mark.parametrize("said", ["text_field", "dropdown"])
+def test_field_or_dropdown_is_told_by_its_arrow(said):
+    """The model confuses the two; the drawn box and its arrow decide."""
+    for mark, kind in (("triangle", "dropdown"), (None, "text_field")):
+        (d,) = refine(field_with(mark), [Det(said, (95, 23, 100, 28), 0.3)])
+        assert d.kind == kind and iou(d.box, (60, 20, 170, 34)) >= 0.9 and d.score > 0.5, d
 
 
 def buttons_screen():
