@@ -23,6 +23,7 @@ class Det:
     box: tuple
     score: float
     checked: bool | None = None
+    checked_score: float | None = None
 
 
 SS = 4                      # drawn 4x larger, then area-averaged: anti-aliasing as rendered
@@ -133,18 +134,22 @@ def test_indicator_inside_a_focus_ring(gap, checked):
     assert iou(d.box, box) >= 0.75, (d.box, box)
 
 
-def test_a_glyph_or_an_icon_is_scored_down():
+def test_a_mark_is_scored_down_and_an_icon_becomes_one():
+    """No solid shape (a tick drawn alone): the checkbox is scored down.  A solid
+    shape that is no clean square or disk (a document icon) is an icon, without a
+    state.  (A bold letter fills into a solid shape too, and becomes an icon.)"""
     def draw(big):
-        cv2.putText(big, "a", (44 * SS, 44 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * SS,
-                    (40, 40, 40), 2 * SS)
+        tick = np.array([[42, 36], [47, 42], [56, 30]]) * SS
+        cv2.polylines(big, [tick], False, (40, 40, 40), 2 * SS)
         # a document icon: a square with a folded corner
         pts = np.array([[80, 28], [92, 28], [98, 34], [98, 46], [80, 46]]) * SS
         cv2.fillPoly(big, [pts], (90, 90, 90))
     img = render(LIGHT, draw)
-    dets = [Det("checkbox", (40, 28, 18, 18), 0.3), Det("checkbox", (79, 27, 21, 21), 0.3)]
-    out = refine_indicators(img, dets)
-    assert [d.score for d in out] == [0.15, 0.15]
-    assert [d.box for d in out] == [d.box for d in dets]
+    dets = [Det("checkbox", (40, 28, 18, 18), 0.3, False, 0.1),
+            Det("checkbox", (79, 27, 21, 21), 0.3, True, 0.9)]
+    glyph, icon = refine_indicators(img, dets)
+    assert (glyph.kind, glyph.score, glyph.box) == ("checkbox", 0.15, dets[0].box)
+    assert (icon.kind, icon.score, icon.box, icon.checked) == ("icon", 0.3, dets[1].box, None)
 
 
 def test_other_kinds_pass_through_untouched():
