@@ -442,11 +442,51 @@ def _side_by_side(boxes) -> bool:
     return max(ys) - min(ys) <= 0.5 * hmin or max(xs) - min(xs) <= 0.5 * wmin
 
 
-VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS
+LINK_KINDS = ("link",)
+#: a link's text: blue (OpenCV hue, 0-180) and saturated, or underlined across this
+#: part of its width
+LINK_HUE, LINK_MIN_SAT, UNDERLINE_SPAN = (95, 135), 90, 0.75
+
+
+def link_marks(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the words in ``box`` look like a link: blue ink, or a line under
+    them.  The background is the commonest colour of the box's rim; ink differs
+    from it clearly."""
+    x, y, w, h = box
+    if h < 8 or w < h or image.ndim != 3:
+        return False
+    reg = image[y:y + h, x:x + w, :3]
+    w8 = np.array([65536, 256, 1], np.int64)
+    k = _modes(np.concatenate([reg[0], reg[-1], reg[:, 0], reg[:, -1]]), w8, 1)[0]
+    bg = np.array([k >> 16, (k >> 8) & 255, k & 255], np.int16)
+    d = np.abs(reg.astype(np.int16) - bg).max(2)
+    ink = d > max(40, 0.4 * int(d.max()))
+    n = int(ink.sum())
+    if n < 12:
+        return False
+    mean = reg[ink].mean(0).astype(np.uint8).reshape(1, 1, 3)
+    hue, sat, _ = (int(v) for v in cv2.cvtColor(mean, cv2.COLOR_RGB2HSV)[0, 0])
+    if LINK_HUE[0] <= hue <= LINK_HUE[1] and sat >= LINK_MIN_SAT:
+        return True
+    cols = np.nonzero(ink.any(0))[0]
+    span = cols[-1] - cols[0] + 1
+    rows = ink[h // 2:].sum(1)                  # an underline: a row under the words
+    return span >= 0.5 * h and bool((rows >= UNDERLINE_SPAN * span).any())
+
+
+def check_link(image: np.ndarray, d):
+    """A link detection scored up where its words are blue or underlined, else
+    unchanged: (detection, whether marked)."""
+    if not link_marks(image, d.box):
+        return d, False
+    return replace(d, score=d.score + (1.0 - d.score) * VERIFIED_GAIN), True
+
+
+VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS + LINK_KINDS
 #: candidates of one kind checked per frame, highest scores first
 MAX_CHECKED = 48
 #: fields and buttons (large windows to search) are checked from this score up;
-#: indicators (small windows) from the detector's floor (0.1)
+#: indicators (small windows) and links (their box only) from the detector's floor (0.1)
 BOX_FLOOR = 0.2
 
 
@@ -457,6 +497,9 @@ def _check(image: np.ndarray, d):
         return [r], ok
     if d.kind in FIELD_KINDS:
         r, ok = check_field(image, d)
+        return [r], ok
+    if d.kind in LINK_KINDS:
+        r, ok = check_link(image, d)
         return [r], ok
     return check_button(image, d)
 
@@ -481,7 +524,7 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
         if _overlaps_any(found.get(d.kind, ()), d.box, same_iou):
             continue
         n = checked.get(d.kind, 0)
-        if n >= MAX_CHECKED or (d.kind not in INDICATOR_KINDS and d.score < BOX_FLOOR):
+        if n >= MAX_CHECKED or (d.kind in FIELD_KINDS + BUTTON_KINDS and d.score < BOX_FLOOR):
             out.append(d)
             continue
         checked[d.kind] = n + 1

@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from picoagent.vision.verify import find_arrow, find_outline, refine, refine_indicators
+from picoagent.vision.verify import find_arrow, find_outline, link_marks, refine, \
+    refine_indicators
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
 DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
@@ -287,3 +288,27 @@ def test_boxes_snapped_onto_one_outline_become_one():
     dets = [Det("checkbox", loose(box, 3), 0.5), Det("checkbox", loose(box, 2), 0.3)]
     out = refine(img, dets)
     assert len(out) == 1 and out[0].score == 0.75
+
+
+def words(colour, bg=(255, 255, 255), underline=False):
+    """"Terms of use" at (20, 10, 150, 30) in ``colour``, optionally underlined."""
+    def draw(big):
+        cv2.putText(big, "Terms of use", (22 * SS, 30 * SS), cv2.FONT_HERSHEY_SIMPLEX,
+                    0.6 * SS, colour, SS + 2, cv2.LINE_AA)
+        if underline:
+            cv2.line(big, (22 * SS, 34 * SS), (150 * SS, 34 * SS), colour, SS)
+    return render(dict(bg=bg), draw, size=(50, 200))
+
+
+@pytest.mark.parametrize("colour,bg,underline,link", [
+    ((26, 13, 171), (255, 255, 255), False, True),         # a visited-purple-blue link
+    ((13, 110, 253), (255, 255, 255), False, True),        # bootstrap's blue
+    ((110, 168, 254), (33, 37, 41), False, True),          # a light blue link on dark
+    ((40, 40, 40), (255, 255, 255), True, True),           # underlined plain text
+    ((230, 230, 230), (51, 51, 51), True, True),           # underlined, light on dark
+    ((40, 40, 40), (255, 255, 255), False, False),         # plain text
+    ((200, 40, 40), (255, 255, 255), False, False),        # red text
+    ((255, 255, 255), (13, 110, 253), False, False),       # white words on a blue button
+])
+def test_link_marks(colour, bg, underline, link):
+    assert link_marks(words(colour, bg, underline), (18, 8, 150, 34)) is link
