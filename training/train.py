@@ -119,8 +119,10 @@ def main(argv=None):
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--restart", action="store_true",
-                    help="when resuming: start a new warm-up + cosine cycle from the resume "
-                         "point to --iters (peak --lr) instead of continuing the old schedule")
+                    help="when resuming after a finished cycle: start a new warm-up + cosine "
+                         "cycle from the resume point to --iters (peak --lr) instead of "
+                         "continuing the old schedule; within an unfinished cycle: move that "
+                         "cycle's end to --iters, keeping its start")
     args = ap.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -145,7 +147,8 @@ def main(argv=None):
         old = ck.get("args", {})
         cycle = tuple(ck.get("cycle", (0, old.get("iters", args.iters), old.get("lr", args.lr))))
         if args.restart and start < args.iters and cycle[1] != args.iters:
-            cycle = (start, args.iters, args.lr)
+            # a cycle in progress has its end moved; a finished one is followed by a new one
+            cycle = (cycle[0] if start < cycle[1] else start, args.iters, args.lr)
         print(f"resumed from {last} at iteration {start}; lr cycle {cycle}", flush=True)
     else:
         cycle = (0, args.iters, args.lr)
