@@ -414,6 +414,32 @@ def button_boxes(image: np.ndarray, box: tuple[int, int, int, int]) -> list:
     return []
 
 
+def text_at_left(image: np.ndarray, box: tuple[int, int, int, int], *,
+                 skip_right: bool = False) -> bool:
+    """Whether the ink inside a drawn box (x, y, w, h) sits at its left with the right
+    part empty, as a field's value or placeholder does, where a button centres its
+    label.  ``skip_right``: leave out the right end (a dropdown's arrow there)."""
+    x, y, w, h = box
+    m = max(2, int(0.12 * h))
+    iw, ih = w - 2 * m, h - 2 * m
+    if ih < 4 or iw < 3 * ih or image.ndim != 3:
+        return False
+    reg = image[y + m:y + m + ih, x + m:x + m + iw, :3]
+    if skip_right:
+        reg = reg[:, :iw - int(min(0.45 * w, 2.5 * h))]
+    k = _modes(reg.reshape(-1, 3), np.array([65536, 256, 1], np.int64), 1)[0]
+    d = np.abs(reg.astype(np.int16) - np.array([k >> 16, (k >> 8) & 255, k & 255],
+                                                 np.int16)).max(2)
+    cols = np.nonzero((d > max(40, 0.4 * int(d.max()))).sum(0) >= 1)[0]
+    if cols.size < 2:
+        return False
+    return cols[0] <= TEXT_LEFT[0] * iw and cols[-1] <= TEXT_LEFT[1] * iw
+
+
+#: a field's text: starts in the first quarter of the box, ends before 60% of it
+TEXT_LEFT = (0.25, 0.6)
+
+
 def check_button(image: np.ndarray, d):
     """A button detection snapped to its drawn box; one over two or more drawn
     buttons side by side (the model merges "Cancel" and "OK") split into them.
@@ -422,7 +448,14 @@ def check_button(image: np.ndarray, d):
     boxes = button_boxes(image, d.box)
     score = d.score + (1.0 - d.score) * VERIFIED_GAIN
     if len(boxes) == 1 and _iou(boxes[0], d.box) >= 0.5:
-        return [replace(d, box=tuple(int(v) for v in boxes[0]), score=score)], True
+        box = tuple(int(v) for v in boxes[0])
+        # a drawn box with its words at the left is a field (or, with an arrow at its
+        # right end, a dropdown), not a button: the model calls many web fields buttons
+        arrow = find_arrow(image, box)
+        if text_at_left(image, box, skip_right=arrow):
+            return [replace(d, kind="dropdown" if arrow else "text_field", box=box,
+                            score=score)], True
+        return [replace(d, box=box, score=score)], True
     if len(boxes) >= 2 and _side_by_side(boxes) and \
             sum(b[2] * b[3] for b in boxes) >= 0.5 * d.box[2] * d.box[3]:
         return [replace(d, box=tuple(int(v) for v in b), score=score) for b in boxes], True

@@ -253,6 +253,24 @@ def test_field_or_dropdown_is_told_by_its_arrow(said):
         assert d.kind == kind and iou(d.box, (60, 20, 170, 34)) >= 0.9 and d.score > 0.5, d
 
 
+def test_a_button_with_its_words_at_the_left_is_a_field():
+    """The model calls many web fields buttons; a drawn box whose words sit at its
+    left is a field, or with an arrow at its right end a dropdown."""
+    for mark, kind in ((None, "text_field"), ("triangle", "dropdown")):
+        (d,) = refine(field_with(mark), [Det("button", (58, 18, 174, 38), 0.5)])
+        assert d.kind == kind and iou(d.box, (60, 20, 170, 34)) >= 0.9, (mark, d)
+    (d,) = refine(buttons_screen(), [Det("button", (146, 16, 94, 42), 0.5)])
+    assert d.kind == "button"                   # a short box: no room to tell
+
+    def wide(big):                              # a wide button, its label centred
+        rounded_square_rect(big, 60, 20, 170, 34, GTK["border"], 5)
+        rounded_square_rect(big, 61, 21, 168, 32, GTK["button"], 4)
+        cv2.putText(big, "Sign in", (118 * SS, 42 * SS), cv2.FONT_HERSHEY_SIMPLEX,
+                    0.45 * SS, GTK["text"], SS)
+    (d,) = refine(render(GTK, wide, size=(80, 260)), [Det("button", (58, 18, 174, 38), 0.5)])
+    assert d.kind == "button" and iou(d.box, (60, 20, 170, 34)) >= 0.9, d
+
+
 def buttons_screen():
     def draw(big):
         for x, label in ((60, "OK"), (150, "Cancel")):
