@@ -153,9 +153,10 @@ def grid(height: int, width: int, strides) -> tuple[np.ndarray, np.ndarray]:
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou: float, max_out: int = 300) -> np.ndarray:
     """Greedy non-maximum suppression; boxes [N, 4] x0 y0 x1 y1, scores in [0, 1] (a
-    score of exactly 0 is dropped).  Returns kept indices,
-    best first.  OpenCV's (C++): 4x faster than a numpy loop on the ~300 candidates
-    the pixel checks take, with the same result on the 72 test screens."""
+    score of exactly 0 is dropped).  Returns kept indices, best first.
+
+    OpenCV's (C++): 4x faster than a numpy loop on the ~300 candidates the pixel
+    checks take, with the same result on the 72 test screens."""
     if len(boxes) == 0:
         return np.zeros(0, np.int64)
     b = np.asarray(boxes, np.float64)

@@ -74,22 +74,33 @@ def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int
     px = np.concatenate([sl.reshape(-1, nch) for sl in slabs])
     if px.size == 0:
         px = c.reshape(-1, nch)
-    weights = np.array([65536, 256, 1][-nch:], np.int64)      # 3 channels or 1
-    keys = _modes(px, weights, n)
+    keys = _modes(px, n)
     # and the window's rim: for a box the model drew wholly inside its element
-    rim = np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]])
-    k = _modes(rim, weights, 1)[0]
+    k = _modes(np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]]), 1)[0]
     if k not in keys:
         keys.append(k)
-    return [np.array([k >> 16, (k >> 8) & 255, k & 255]) if nch == 3 else np.array([k])
-            for k in keys]
+    return [_unpack(k, nch) for k in keys]
 
 
-def _modes(px: np.ndarray, weights: np.ndarray, n: int) -> list[int]:
-    """The ``n`` commonest colours of pixels ``px`` (N x channels), as packed keys."""
-    key = px.astype(np.int64) @ weights
+_PACK = np.array([65536, 256, 1], np.int64)
+
+
+def _modes(px: np.ndarray, n: int) -> list[int]:
+    """The ``n`` commonest colours of pixels ``px`` (N x 3 or N x 1), as packed keys."""
+    key = px.astype(np.int64) @ _PACK[-px.shape[1]:]
     vals, counts = np.unique(key, return_counts=True)
     return vals[np.argsort(-counts, kind="stable")[:n]].tolist()
+
+
+def _unpack(k: int, nch: int) -> np.ndarray:
+    """A packed colour key back to its channels (int16)."""
+    return np.array([k >> 16, (k >> 8) & 255, k & 255] if nch == 3 else [k], np.int16)
+
+
+def _commonest(px: np.ndarray) -> np.ndarray:
+    """The commonest colour of an image region or pixel list (int16 channels)."""
+    nch = px.shape[-1] if px.ndim > 1 else 1
+    return _unpack(_modes(px.reshape(-1, nch), 1)[0], nch)
 
 
 def search_window(image: np.ndarray, box, px: int, py: int) -> tuple[int, int, int, int]:
@@ -338,11 +349,7 @@ def find_arrow(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     reg = image[y:y + h, x + w - rw:x + w]
     if reg.ndim == 2:
         reg = reg[:, :, None]
-    nch = reg.shape[2]
-    face = _modes(reg.reshape(-1, nch), np.array([65536, 256, 1][-nch:], np.int64), 1)[0]
-    face = np.array([face >> 16, (face >> 8) & 255, face & 255] if nch == 3 else [face],
-                    np.int16)
-    d = np.abs(reg.astype(np.int16) - face).max(2)
+    d = np.abs(reg.astype(np.int16) - _commonest(reg)).max(2)
     t = max(ARROW_MIN_DIFF, ARROW_REL_DIFF * int(d.max()))
     ink = (d > t).astype(np.uint8)
     n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -427,9 +434,7 @@ def text_at_left(image: np.ndarray, box: tuple[int, int, int, int], *,
     reg = image[y + m:y + m + ih, x + m:x + m + iw, :3]
     if skip_right:
         reg = reg[:, :iw - int(min(0.45 * w, 2.5 * h))]
-    k = _modes(reg.reshape(-1, 3), np.array([65536, 256, 1], np.int64), 1)[0]
-    d = np.abs(reg.astype(np.int16) - np.array([k >> 16, (k >> 8) & 255, k & 255],
-                                                 np.int16)).max(2)
+    d = np.abs(reg.astype(np.int16) - _commonest(reg)).max(2)
     cols = np.nonzero((d > max(40, 0.4 * int(d.max()))).sum(0) >= 1)[0]
     if cols.size < 2:
         return False
@@ -489,9 +494,7 @@ def link_marks(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     if h < 8 or w < h or image.ndim != 3:
         return False
     reg = image[y:y + h, x:x + w, :3]
-    w8 = np.array([65536, 256, 1], np.int64)
-    k = _modes(np.concatenate([reg[0], reg[-1], reg[:, 0], reg[:, -1]]), w8, 1)[0]
-    bg = np.array([k >> 16, (k >> 8) & 255, k & 255], np.int16)
+    bg = _commonest(np.concatenate([reg[0], reg[-1], reg[:, 0], reg[:, -1]]))
     d = np.abs(reg.astype(np.int16) - bg).max(2)
     ink = d > max(40, 0.4 * int(d.max()))
     n = int(ink.sum())
