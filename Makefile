@@ -69,7 +69,7 @@ arm64-check:
 	bash scripts/arm64-check.sh
 
 # ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
-# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~4 h here); every stage
+# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~2.5 h here); every stage
 # is resumable (re-run it after an interruption).  Sizes and seeds are the ones the
 # shipped model was made with (models/MODEL_CARD.md).
 QT_COUNT ?= 2531
@@ -79,10 +79,6 @@ VAL_HTML ?= 200
 ITERS ?= 5000
 # then a second warm-up + cosine cycle (peak lr 2e-3) up to ITERS2, as the shipped model had
 ITERS2 ?= 12000
-# and a third (peak lr 2e-3) up to ITERS3, on the same seeds' screens extended to these counts
-QT_COUNT3 ?= 7000
-HTML_COUNT3 ?= 3500
-ITERS3 ?= 18000
 ELEM := build/elements
 MODEL_BUILD := build/model
 
@@ -104,10 +100,6 @@ model-data: train-deps
 model-train: model-data
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS2) \
-		--lr 2e-3 --restart
-	$(PY) training/gen_qt.py --out $(ELEM)/qt --count $(QT_COUNT3) --seed 1
-	$(PY) training/gen_html.py --out $(ELEM)/html --count $(HTML_COUNT3) --seed 2
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS3) \
 		--lr 2e-3 --restart
 
 model: model-train
