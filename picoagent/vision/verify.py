@@ -455,11 +455,13 @@ def check_button(image: np.ndarray, d):
     if len(boxes) == 1 and _iou(boxes[0], d.box) >= 0.5:
         box = tuple(int(v) for v in boxes[0])
         # a drawn box with its words at the left is a field (or, with an arrow at its
-        # right end, a dropdown), not a button: the model calls many web fields buttons
-        arrow = find_arrow(image, box)
-        if text_at_left(image, box, skip_right=arrow):
-            return [replace(d, kind="dropdown" if arrow else "text_field", box=box,
-                            score=score)], True
+        # right end, a dropdown), not a button: the model calls many web fields buttons.
+        # Most buttons centre their label and fail the first test: no arrow search.
+        if text_at_left(image, box, skip_right=True):
+            arrow = find_arrow(image, box)
+            if arrow or text_at_left(image, box):
+                return [replace(d, kind="dropdown" if arrow else "text_field", box=box,
+                                score=score)], True
         return [replace(d, box=box, score=score)], True
     if len(boxes) >= 2 and _side_by_side(boxes) and \
             sum(b[2] * b[3] for b in boxes) >= 0.5 * d.box[2] * d.box[3]:
