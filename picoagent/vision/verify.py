@@ -1,10 +1,12 @@
-"""Model detections checked on the pixels: checkboxes, radios, text fields, buttons.
+"""Model detections checked on the pixels: checkboxes, radios, text fields,
+dropdowns, buttons and links.
 
 The element model finds most of these but scores many low (0.1-0.35), draws
 their boxes a few pixels loose (or short on long fields, or one box over two
-neighbouring buttons), and calls most radios checkboxes.  These are questions
-of geometry, so after the model has said "a checkbox about here", this module
-looks at the pixels there.
+neighbouring buttons), leaves two or three boxes on one button, and calls most
+radios checkboxes, many small icons checkboxes and most dropdowns text fields.
+These are questions of geometry and colour, so after the model has said "a
+checkbox about here", this module looks at the pixels there.
 
 Shapes: around a detection, what differs from the colour the element sits on
 by more than INK_DIFF in a channel is ink; a shape is the filled outer outline
@@ -18,19 +20,24 @@ something larger and are ignored.
 * Checkbox / radio: an about-square solid shape of 8-48 px near the box becomes
   the box, and its outline the class: a circle is as far from its centre
   along the diagonals as along the axes, a square (even with rounded corners)
-  further.  The shape must fill its box or its inscribed disk; file and gear
-  icons do not.  One found: score raised; none: score halved.
-* Text field: a solid rectangle 14-90 px high, at least twice as wide,
-  overlapping the box (IoU >= 0.3) becomes the box; score raised.  None: the
-  model's box and score stay (underline-only fields exist).
+  further.  The shape must fill its box or its inscribed disk; a solid shape
+  that does neither is an icon.  One found: score raised; no solid shape:
+  score halved.
+* Text field / dropdown: a solid rectangle 14-90 px high, at least twice as
+  wide, overlapping the box (IoU >= 0.3) becomes the box; a down arrow at its
+  right end makes it a dropdown, none a text field; score raised.  Neither a
+  box nor an arrow: the model's box and score stay (underline-only fields exist).
 * Button: the drawn button (a solid rectangle) becomes the box; a box over two
-  or more drawn buttons side by side is split into them; score raised.  None:
+  or more drawn buttons side by side is split into them; one whose words sit
+  at its left is a field (or with an arrow a dropdown); score raised.  None:
   box and score stay (flat buttons exist).
+* Link: blue or underlined words raise the score; else it stays.
 
-Indicators are checked from a score of 0.1, fields and buttons from 0.2, at
-most MAX_CHECKED of a kind per frame, best first.  Then same-kind boxes snapped
-onto each other are merged.  Pure functions of an image and boxes; about
-0.1 ms per indicator and 1-3 ms per field or button (docs/performance.md).
+Indicators are checked from a score of 0.1, the others from BOX_FLOOR, at most
+MAX_CHECKED of a kind per frame, best first; a candidate overlapping one that
+already passed is a duplicate and is dropped unchecked.  Then same-kind boxes
+snapped onto each other are merged.  Pure functions of an image and boxes
+(costs: docs/performance.md).
 """
 from __future__ import annotations
 
@@ -52,6 +59,11 @@ ROUND_RATIO = 1.13
 MIN_SQUARE_FIT, MIN_DISK_FIT = 0.945, 0.90
 #: score of a found outline moves this part of the way to 1; an unfound one is scaled by
 VERIFIED_GAIN, UNVERIFIED_SCALE = 0.5, 0.5
+
+
+def _raised(score: float) -> float:
+    """A checked detection's score: VERIFIED_GAIN of the way to 1."""
+    return score + (1.0 - score) * VERIFIED_GAIN
 
 
 def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int = 4,
@@ -101,6 +113,19 @@ def _commonest(px: np.ndarray) -> np.ndarray:
     """The commonest colour of an image region or pixel list (int16 channels)."""
     nch = px.shape[-1] if px.ndim > 1 else 1
     return _unpack(_modes(px.reshape(-1, nch), 1)[0], nch)
+
+
+def _strong_ink(reg: np.ndarray, bg: np.ndarray, floor: float, rel: float) -> np.ndarray:
+    """Pixels of ``reg`` whose largest channel difference from ``bg`` exceeds
+    ``floor`` and ``rel`` of the largest difference in ``reg``: words and marks,
+    not anti-aliasing or a faint border."""
+    d = np.abs(reg.astype(np.int16) - bg).max(2)
+    return d > max(floor, rel * int(d.max()))
+
+
+def _arrow_end(w: int, h: int) -> int:
+    """Width of the right end of a field-like box where a dropdown's arrow sits."""
+    return int(min(0.45 * w, 2.5 * h))
 
 
 def search_window(image: np.ndarray, box, px: int, py: int) -> tuple[int, int, int, int]:
@@ -165,6 +190,17 @@ def shapes(image: np.ndarray, window: tuple[int, int, int, int], box, keep, *,
     return out
 
 
+def shapes_per_background(image: np.ndarray, window, box, keep, *,
+                          closes: tuple[bool, ...] = (False,)):
+    """:func:`shapes` against each of :func:`local_backgrounds` in turn, and for each
+    with each ``close`` of ``closes``: one list of shapes at a time, for a finder
+    to take the first that holds what it looks for."""
+    bgs = backgrounds_for(image, window, box)
+    for rank in range(len(bgs)):
+        for close in closes:
+            yield shapes(image, window, box, keep, bg_rank=rank, close=close, bgs=bgs)
+
+
 def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
     """The indicator outline near ``box`` (x, y, w, h) on an RGB frame:
     ``(box, corner_ratio, shape_fit)``, or None.
@@ -185,14 +221,13 @@ def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
         return (lo <= bw <= hi and lo <= bh <= hi and 0.75 <= bw / bh <= 1.33
                 and abs(bx + bw / 2.0 - cx) <= 0.35 * s and abs(by + bh / 2.0 - cy) <= 0.35 * s)
 
-    bgs = backgrounds_for(image, (x0, y0, x1, y1), box)
     # gaps bridged first (a light ring's anti-aliased corners); then not, for an
     # indicator a pixel or two inside a dotted focus ring (GTK draws one around a
     # checkbox and its label once clicked), which bridging would join to the ring
-    for rank, close in [(r, c) for r in range(len(bgs)) for c in (True, False)]:
+    for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep,
+                                       closes=(True, False)):
         best = None
-        for b, mask, pts, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank,
-                                           close=close, bgs=bgs):
+        for b, mask, pts, at_rim in found:
             if at_rim:
                 continue                # part of something larger (a field, a panel)
             if mask.mean() < 0.7:       # a glyph or a tick, not a solid shape
@@ -246,7 +281,7 @@ def check_indicator(image: np.ndarray, d):
         if fit >= (MIN_DISK_FIT if round_ else MIN_SQUARE_FIT):
             return replace(d, kind="radio" if round_ else "checkbox",
                            box=tuple(int(v) for v in box),
-                           score=d.score + (1.0 - d.score) * VERIFIED_GAIN), True
+                           score=_raised(d.score)), True
         # a solid shape, but not a clean square or disk: an icon, most likely
         return replace(d, kind="icon", checked=None, checked_score=None), False
     return replace(d, score=d.score * UNVERIFIED_SCALE), False
@@ -315,11 +350,9 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
     def keep(bx, by, bw, bh):
         return FIELD_MIN_H <= bh <= FIELD_MAX_H and bw >= FIELD_MIN_ASPECT * bh
 
-    bgs = backgrounds_for(image, (x0, y0, x1, y1), box)
-    for rank in range(len(bgs)):
+    for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
         best, best_iou = None, FIELD_MIN_IOU
-        for b, mask, _, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank,
-                                         bgs=bgs):
+        for b, mask, _, at_rim in found:
             # running out of the window: the field's edge was not seen (or it is a panel)
             if at_rim or mask.mean() < FIELD_MIN_FILL:
                 continue
@@ -345,13 +378,11 @@ def find_arrow(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     x, y, w, h = box
     if h < 10 or w < 1.5 * h:
         return False
-    rw = int(min(0.45 * w, 2.5 * h))
+    rw = _arrow_end(w, h)
     reg = image[y:y + h, x + w - rw:x + w]
     if reg.ndim == 2:
         reg = reg[:, :, None]
-    d = np.abs(reg.astype(np.int16) - _commonest(reg)).max(2)
-    t = max(ARROW_MIN_DIFF, ARROW_REL_DIFF * int(d.max()))
-    ink = (d > t).astype(np.uint8)
+    ink = _strong_ink(reg, _commonest(reg), ARROW_MIN_DIFF, ARROW_REL_DIFF).astype(np.uint8)
     n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     for i in range(1, n):
         bx, by, bw, bh, _ = (int(v) for v in st[i])
@@ -383,7 +414,7 @@ def check_field(image: np.ndarray, d):
     if found is None and not arrow:
         return d, False
     return replace(d, kind="dropdown" if arrow else "text_field", box=box,
-                   score=d.score + (1.0 - d.score) * VERIFIED_GAIN), True
+                   score=_raised(d.score)), True
 
 
 BUTTON_KINDS = ("button",)
@@ -404,11 +435,9 @@ def button_boxes(image: np.ndarray, box: tuple[int, int, int, int]) -> list:
     def keep(bx, by, bw, bh):
         return max(BUTTON_MIN_H, 0.5 * h) <= bh <= 1.6 * h and bw >= BUTTON_MIN_ASPECT * bh
 
-    bgs = backgrounds_for(image, (x0, y0, x1, y1), box)
-    for rank in range(len(bgs)):
+    for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
         out = []
-        for cand, mask, _, at_rim in shapes(image, (x0, y0, x1, y1), box, keep, bg_rank=rank,
-                                            bgs=bgs):
+        for cand, mask, _, at_rim in found:
             if at_rim or mask.mean() < FIELD_MIN_FILL:
                 continue
             bx, by, bw, bh = cand
@@ -433,9 +462,8 @@ def text_at_left(image: np.ndarray, box: tuple[int, int, int, int], *,
         return False
     reg = image[y + m:y + m + ih, x + m:x + m + iw, :3]
     if skip_right:
-        reg = reg[:, :iw - int(min(0.45 * w, 2.5 * h))]
-    d = np.abs(reg.astype(np.int16) - _commonest(reg)).max(2)
-    cols = np.nonzero((d > max(40, 0.4 * int(d.max()))).sum(0) >= 1)[0]
+        reg = reg[:, :iw - _arrow_end(w, h)]
+    cols = np.nonzero(_strong_ink(reg, _commonest(reg), 40, 0.4).any(0))[0]
     if cols.size < 2:
         return False
     return cols[0] <= TEXT_LEFT[0] * iw and cols[-1] <= TEXT_LEFT[1] * iw
@@ -451,7 +479,7 @@ def check_button(image: np.ndarray, d):
     A flat button (no border, no fill) keeps the model's box and score.
     Returns (detections, whether a drawn box was found)."""
     boxes = button_boxes(image, d.box)
-    score = d.score + (1.0 - d.score) * VERIFIED_GAIN
+    score = _raised(d.score)
     if len(boxes) == 1 and _iou(boxes[0], d.box) >= 0.5:
         box = tuple(int(v) for v in boxes[0])
         # a drawn box with its words at the left is a field (or, with an arrow at its
@@ -497,8 +525,7 @@ def link_marks(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
         return False
     reg = image[y:y + h, x:x + w, :3]
     bg = _commonest(np.concatenate([reg[0], reg[-1], reg[:, 0], reg[:, -1]]))
-    d = np.abs(reg.astype(np.int16) - bg).max(2)
-    ink = d > max(40, 0.4 * int(d.max()))
+    ink = _strong_ink(reg, bg, 40, 0.4)
     n = int(ink.sum())
     if n < 12:
         return False
@@ -517,7 +544,7 @@ def check_link(image: np.ndarray, d):
     unchanged: (detection, whether marked)."""
     if not link_marks(image, d.box):
         return d, False
-    return replace(d, score=d.score + (1.0 - d.score) * VERIFIED_GAIN), True
+    return replace(d, score=_raised(d.score)), True
 
 
 VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS + LINK_KINDS
