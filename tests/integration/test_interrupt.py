@@ -11,14 +11,19 @@ import time
 import pytest
 
 
-def _as_foreground():
+def _start_as_from_a_terminal(cmd, **kw) -> subprocess.Popen:
     """Ctrl-C reaches a run started from a terminal, whose SIGINT is the default.  A
     shell without job control starts background commands (`make test &`, a CI
     script run with `&`) with SIGINT ignored, their children inherit that, and
     Python then installs no KeyboardInterrupt handler: the run would rightly go
-    on.  Give the child the terminal's default disposition, however the suite was
-    started."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    on.  So the child is started while this process handles SIGINT (a handled
+    signal is reset to the default in a new program), however the suite was
+    started; no code runs between fork and exec, as ``preexec_fn`` would."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(cmd, **kw)
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -27,11 +32,10 @@ def test_signal_stops_quickly_and_flushes_report(tmp_path, xdisplay, sig, code):
     task.write_text("settings: {timeout: 60s}\nsteps:\n  - log: started\n"
                     "  - wait_for: Something that never appears\n")
     rep = tmp_path / "rep"
-    proc = subprocess.Popen([sys.executable, "-m", "picoagent.cli", "run", str(task),
-                             "--report", str(rep)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
-                            preexec_fn=_as_foreground)
+    proc = _start_as_from_a_terminal(
+        [sys.executable, "-m", "picoagent.cli", "run", str(task), "--report", str(rep)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
