@@ -791,8 +791,10 @@ def theme_css(T, r):
     A(".btn .ico,.tab .ico,.mi .ico,.fldw .ico,.combo .ico,.appi .ico,.nav .ico,.nav .gi,.side .ico,.side .gi{color:inherit}")
     A(f".gi{{font-family:'DejaVu Sans';line-height:1;color:{r.choice([T['fg'], T['muted'], T['accent_text']])};vertical-align:middle}}")
     A(f".appi{{display:flex;align-items:center;justify-content:center;border-radius:{r.choice(['22%', '50%', '12px', '8px'])};color:#fff;flex:none}}")
-    A(f".overlay{{position:fixed;inset:0;z-index:100;display:flex;align-items:center;justify-content:center;background:rgba(0,0,0,{r.uniform(.2, .65):.2f})}}")
-    A(f".modal{{background:{T['surface']};color:{T['fg']};border-radius:{min(T['rcard'] + r.choice([0, 4]), 24)}px;padding:{round(fs * r.uniform(1.1, 1.8))}px;"
+    # the page behind a modal stays on screen, dimmed: its elements are labelled too
+    # (the box extraction hit-tests with elementFromPoint, which skips pointer-events:none)
+    A(f".overlay{{position:fixed;inset:0;z-index:100;display:flex;align-items:center;justify-content:center;pointer-events:none;background:rgba(0,0,0,{r.uniform(.15, .5):.2f})}}")
+    A(f".modal{{pointer-events:auto;background:{T['surface']};color:{T['fg']};border-radius:{min(T['rcard'] + r.choice([0, 4]), 24)}px;padding:{round(fs * r.uniform(1.1, 1.8))}px;"
       f"box-shadow:0 10px 40px rgba(0,0,0,.35);max-width:92vw;min-width:{r.randint(280, 420)}px;border:{'1px solid ' + T['border'] if r.random() < .5 else '0'}}}")
     A(".kp{display:grid;gap:" + f"{r.choice([4, 6, 8, 10, 12])}px" + "}")
     A(f".kp .btn,.kp button{{font-size:{r.uniform(1.2, 1.8):.2f}em;min-height:{round(fs * r.uniform(2.4, 3.4))}px}}")

@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from picoagent.vision.verify import (find_arrow, find_outline, link_marks, refine,
-                                    refine_indicators)
+from picoagent.vision.verify import (find_arrow, find_outline, find_switch, is_blank,
+                                    link_marks, refine, refine_indicators, slider_extent)
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
 DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
@@ -330,3 +330,104 @@ def words(colour, bg=(255, 255, 255), underline=False):
 ])
 def test_link_marks(colour, bg, underline, link):
     assert link_marks(words(colour, bg, underline), (18, 8, 150, 34)) is link
+
+
+def stadium(big, x, y, w, h, colour):
+    """A filled stadium (semicircular ends) on the 4x canvas, final pixels."""
+    x, y, w, h = (int(round(v * SS)) for v in (x, y, w, h))
+    r = h // 2
+    cv2.rectangle(big, (x + r, y), (x + w - r - 1, y + h - 1), colour, -1)
+    cv2.circle(big, (x + r, y + r), r, colour, -1)
+    cv2.circle(big, (x + w - r - 1, y + r), r, colour, -1)
+
+
+def switch(on, inset, size=(26, 50)):
+    """A switch at (40, 20): GTK's (knob as high as the track, a grey track, a
+    ringed white knob) or the web's (knob inset by 3 px, blue track when on)."""
+    h, w = size
+    x, y = 40, 20
+
+    def draw(big):
+        track = (13, 110, 253) if on and inset else (222, 221, 218) if on or inset else (250, 250, 250)
+        stadium(big, x, y, w, h, (190, 182, 176))
+        stadium(big, x + 1, y + 1, w - 2, h - 2, track)
+        d = h - 6 if inset else h
+        kx = (x + w - d - (3 if inset else 0)) if on else (x + (3 if inset else 0))
+        ky = y + (3 if inset else 0)
+        cv2.circle(big, (int((kx + d / 2) * SS), int((ky + d / 2) * SS)), int(d / 2 * SS),
+                   (190, 182, 176), -1)
+        cv2.circle(big, (int((kx + d / 2) * SS), int((ky + d / 2) * SS)), int((d / 2 - 1) * SS),
+                   (255, 255, 255), -1)
+    return render(GTK, draw, size=(70, 140)), (x, y, w, h)
+
+
+@pytest.mark.parametrize("inset", [False, True], ids=["gtk", "web"])
+@pytest.mark.parametrize("on", [False, True])
+def test_a_switch_the_model_called_a_button_becomes_a_toggle(on, inset):
+    img, box = switch(on, inset)
+    found = find_switch(img, loose(box, 3))
+    assert found is not None and iou(found[0], box) >= 0.85 and found[1] is on
+    (d,) = refine(img, [Det("button", loose(box, 3), 0.4)])
+    assert (d.kind, d.checked) == ("toggle", on) and d.score > 0.4
+
+
+@pytest.mark.parametrize("label", ["OK", "+", "-"])
+def test_a_pill_button_is_no_switch(label):
+    def draw(big):
+        stadium(big, 40, 20, 52, 26, (53, 132, 228))
+        cv2.putText(big, label, ((58 if len(label) > 1 else 61) * SS, 38 * SS),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.5 * SS, (255, 255, 255), SS + 1)
+    img = render(GTK, draw, size=(70, 140))
+    assert find_switch(img, (40, 20, 52, 26)) is None
+    (d,) = refine(img, [Det("button", (38, 18, 56, 30), 0.4)])
+    assert d.kind == "button"
+
+
+def slider_screen(vertical=False):
+    """A 200-px slider (4-px groove, 16-px round handle at 30 %) with a label
+    8 px past its end: horizontal at (40, 30), or the same turned upright."""
+    def draw(big):
+        cv2.rectangle(big, (40 * SS, 36 * SS), (240 * SS - 1, 40 * SS - 1), (200, 200, 200), -1)
+        cv2.rectangle(big, (40 * SS, 36 * SS), (100 * SS - 1, 40 * SS - 1), (53, 132, 228), -1)
+        cv2.circle(big, (100 * SS, 38 * SS), 8 * SS, (120, 120, 120), -1)
+        cv2.putText(big, "Vol", (248 * SS, 43 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
+                    GTK["text"], SS)
+    img = render(GTK, draw, size=(80, 300))
+    if vertical:
+        return np.ascontiguousarray(img.transpose(1, 0, 2)), (30, 40, 16, 200)
+    return img, (40, 30, 200, 16)
+
+
+@pytest.mark.parametrize("vertical", [False, True], ids=["horizontal", "vertical"])
+def test_a_slider_boxed_in_pieces_becomes_one_whole_slider(vertical):
+    img, whole = slider_screen(vertical)
+    pieces = [(80, 28, 50, 20), (150, 31, 60, 12)]          # around the handle, on the groove
+    if vertical:
+        pieces = [(y, x, h, w) for x, y, w, h in pieces]
+    for p in pieces:
+        assert iou(slider_extent(img, p), whole) >= 0.85
+    out = refine(img, [Det("slider", p, 0.6 - i / 10) for i, p in enumerate(pieces)])
+    assert len(out) == 1 and iou(out[0].box, whole) >= 0.85
+
+
+def test_a_slider_box_with_no_groove_is_kept():
+    img = render(GTK, lambda big: None, size=(80, 300))
+    det = Det("slider", (40, 30, 200, 16), 0.5)
+    assert slider_extent(img, det.box) is None
+    # and nothing inside: a slider always shows its groove, so it is dropped
+    assert refine(img, [det]) == []
+
+
+def test_a_box_with_nothing_inside_is_dropped():
+    """Boxes the model draws over an empty panel or along a panel's edge line
+    are no elements; a field may be empty, a button may not."""
+    def draw(big):
+        cv2.rectangle(big, (10 * SS, 40 * SS), (290 * SS, 41 * SS), GTK["border"], -1)
+        cv2.putText(big, "Help", (120 * SS, 25 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
+                    GTK["text"], SS)
+    img = render(GTK, draw, size=(120, 300))
+    edge = (20, 38, 80, 60)                    # the line along its top edge
+    assert is_blank(img, edge) and not is_blank(img, (110, 8, 50, 24))
+    kept = refine(img, [Det("button", edge, 0.6), Det("menu_item", edge, 0.5),
+                        Det("text_field", edge, 0.5), Det("button", (110, 8, 50, 24), 0.5)])
+    assert [d.kind for d in kept] == ["text_field", "button"]
