@@ -353,7 +353,7 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
     """The drawn box of a text field near ``box`` (x, y, w, h): its (x, y, w, h),
     or None."""
     x, y, w, h = box
-    x0, y0, x1, y1 = search_window(image, box, int(max(0.3 * w, 3 * h)), int(max(0.5 * h, 8)))
+    x0, y0, x1, y1 = search_window(image, box, int(max(w, 3 * h)), int(max(0.5 * h, 8)))
     if x1 - x0 < 3 * FIELD_MIN_H or y1 - y0 < FIELD_MIN_H + 2:
         return None
 
