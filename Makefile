@@ -69,16 +69,20 @@ arm64-check:
 	bash scripts/arm64-check.sh
 
 # ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
-# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~2.5 h here); every stage
-# is resumable (re-run it after an interruption).  Sizes and seeds are the ones the
+# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~5 h here); every stage
+# is resumable (re-run it after an interruption).  Sizes, seeds and cycles are the ones the
 # shipped model was made with (models/MODEL_CARD.md).
 QT_COUNT ?= 2531
 HTML_COUNT ?= 1389
 VAL_QT ?= 300
 VAL_HTML ?= 200
 ITERS ?= 5000
-# then a second warm-up + cosine cycle (peak lr 2e-3) up to ITERS2, as the shipped model had
+# then warm-up + cosine cycles at peak lr 2e-3, as the shipped model had: to ITERS2, then on
+# the same seeds' screens extended to QT_COUNT3 / HTML_COUNT3, to ITERS3
 ITERS2 ?= 12000
+QT_COUNT3 ?= 7000
+HTML_COUNT3 ?= 3500
+ITERS3 ?= 18000
 ELEM := build/elements
 MODEL_BUILD := build/model
 
@@ -100,6 +104,10 @@ model-data: train-deps
 model-train: model-data
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS2) \
+		--lr 2e-3 --restart
+	$(PY) training/gen_qt.py --out $(ELEM)/qt --count $(QT_COUNT3) --seed 1
+	$(PY) training/gen_html.py --out $(ELEM)/html --count $(HTML_COUNT3) --seed 2
+	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS3) \
 		--lr 2e-3 --restart
 
 model: model-train

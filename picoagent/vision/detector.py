@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import EnvironmentProblem
 from .frame import Box
-from .verify import VERIFIED_KINDS, refine
+from .verify import INDICATOR_KINDS, VERIFIED_KINDS, refine
 
 MODEL_NAME = "ui-elements.onnx"
 
@@ -48,6 +48,9 @@ PRE_NMS_TOP = 1000
 #: checkbox / radio / text field / button candidates are taken from this score up, then
 #: verified on the pixels (picoagent.vision.verify) and thresholded
 VERIFY_FLOOR = 0.1
+#: checkboxes and radios from this one: their check is strict (a clean square or disk
+#: of 8-48 px), and the model scores some unticked boxes under 0.1 (yad's, live)
+INDICATOR_FLOOR = 0.05
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,7 @@ class ElementDetector:
         thr = info.score_threshold if thr is None else thr
         # checkbox / radio / text field / button candidates are scored again on the pixels
         # (picoagent.vision.verify): take them from a lower score, then threshold
-        low = min(thr, VERIFY_FLOOR) if self.verify else thr
+        low = min(thr, INDICATOR_FLOOR) if self.verify else thr
         raw = postprocess(scores[0], checked[0], ltrb[0], (x.shape[2] * r, x.shape[3] * r), info,
                           score_threshold=low)
         out = []
@@ -264,7 +267,8 @@ class ElementDetector:
             if box[2] < 2 or box[3] < 2:
                 continue
             state = kind in info.stateful
-            if s < thr and kind not in VERIFIED_KINDS:
+            if s < thr and (kind not in VERIFIED_KINDS or
+                            (s < VERIFY_FLOOR and kind not in INDICATOR_KINDS)):
                 continue
             out.append(Detection(kind=kind, box=box, score=s,
                                  checked=(pc >= 0.5) if state else None,
