@@ -764,6 +764,9 @@ BLANK_MARGIN = 0.15
 BLANK_DIFF, BLANK_INK = 24, 0.002
 #: pixels sampled from the inner part (a regular grid)
 BLANK_SAMPLES = 4096
+#: tested from this score up (what a lower box does to the result is small, and
+#: the test is most of the checks' cost on a busy screen below it)
+BLANK_FLOOR = 0.3
 
 
 def is_blank(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
@@ -805,7 +808,7 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
     """Every check of this module on the detections of its kinds, best scored
     first; then, as two detections snapped to the same outline are one element,
     of same-kind boxes overlapping by more than ``same_iou`` only the higher
-    scored is kept; a detection of a CONTENT_KINDS kind scored from BOX_FLOOR
+    scored is kept; a detection of a CONTENT_KINDS kind scored from BLANK_FLOOR
     with nothing inside its box is dropped."""
     # A budget: at most MAX_CHECKED candidates of a kind are checked; the rest keep
     # the model's box and score (a busy page has 40 field candidates).  A candidate
@@ -834,7 +837,7 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
     kept: list = []
     by_kind: dict = {}
     for d in sorted(out, key=lambda d: -d.score):
-        if d.kind in CONTENT_KINDS and d.score >= BOX_FLOOR and is_blank(image, d.box):
+        if d.kind in CONTENT_KINDS and d.score >= BLANK_FLOOR and is_blank(image, d.box):
             continue
         if d.kind in VERIFIED_KINDS:
             same = by_kind.setdefault(d.kind, [])
