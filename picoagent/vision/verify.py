@@ -757,11 +757,14 @@ BOX_FLOOR = 0.2
 CONTENT_KINDS = ("button", "tab", "menu_item", "link", "icon", "slider", "toggle")
 #: inner part looked at: the box less this share of its width/height on each side
 BLANK_MARGIN = 0.15
-#: ink: a channel differs from the inner part's commonest colour by more than this;
-#: blank: less than BLANK_INK of the inner part is ink.  Measured on detections
-#: scored >= 0.2 (300 generated + 59 real screens): blank buttons were 139 of 725
-#: wrong boxes and 9 of 1142 right ones (real: 36 of 186 and 0 of 234)
-BLANK_DIFF, BLANK_INK = 24, 0.002
+#: blank: every channel's standard deviation over the inner part is under this.
+#: Measured on detections scored >= 0.2 (300 generated + 59 real screens), a test
+#: by ink share (under 0.2% of pixels 24 levels off the median) found blank 139 of
+#: 725 wrong button boxes and 9 of 1142 right ones (real: 36 of 186, 0 of 234).  On
+#: the boxes scored >= 0.3 of 219 screens (59 real, 160 generated) this test agrees
+#: with that one on 4,825 of 4,877, drops 6 fewer right boxes and 44 fewer wrong
+#: ones, and costs a 14th of it
+BLANK_STD = 4.0
 #: pixels sampled from the inner part (a regular grid)
 BLANK_SAMPLES = 4096
 #: tested from this score up (what a lower box does to the result is small, and
@@ -779,12 +782,8 @@ def is_blank(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     if x1 - x0 < 2 or y1 - y0 < 2:
         return False
     step = max(1, int(np.sqrt((x1 - x0) * (y1 - y0) / BLANK_SAMPLES)))
-    reg = image[y0:y1:step, x0:x1:step]
-    nch = reg.shape[2] if reg.ndim == 3 else 1
-    px = reg.reshape(-1, nch).astype(np.int16)
-    # the median colour: of a region this flat it is the commonest one, 3x cheaper
-    ink = np.abs(px - np.median(px, axis=0)).max(1) > BLANK_DIFF
-    return float(ink.mean()) < BLANK_INK
+    _, sd = cv2.meanStdDev(np.ascontiguousarray(image[y0:y1:step, x0:x1:step]))
+    return float(sd.max()) < BLANK_STD
 
 
 def _check(image: np.ndarray, d):
