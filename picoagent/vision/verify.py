@@ -43,11 +43,11 @@ something larger and are ignored.
   whose inner part is one flat colour is dropped (boxes over empty panels or
   along a panel's edge line).
 
-Indicators are checked from a score of 0.1, the others from BOX_FLOOR, at most
-MAX_CHECKED of a kind per frame, best first; a candidate overlapping one that
-already passed is a duplicate and is dropped unchecked.  Then same-kind boxes
-snapped onto each other are merged.  Pure functions of an image and boxes
-(costs: docs/performance.md).
+Indicators are checked from the detector's floor for them (0.05), the others
+from BOX_FLOOR, at most MAX_CHECKED of a kind per frame, best first; a
+candidate overlapping one that already passed is a duplicate and is dropped
+unchecked.  Then same-kind boxes snapped onto each other are merged.  Pure
+functions of an image and boxes (costs: docs/performance.md).
 """
 from __future__ import annotations
 
@@ -747,8 +747,8 @@ SLIDER_KINDS = ("slider",)
 VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS + LINK_KINDS + SLIDER_KINDS
 #: candidates of one kind checked per frame, highest scores first
 MAX_CHECKED = 48
-#: fields, dropdowns, buttons and links are checked from this score up (links from 0.1
-#: cost 5 ms a frame for AP +0.002); indicators from the detector's floor (0.1)
+#: fields, dropdowns, buttons, sliders and links are checked from this score up (links
+#: from 0.1 cost 5 ms a frame for AP +0.002); indicators from the detector's floor (0.05)
 BOX_FLOOR = 0.2
 
 
