@@ -513,10 +513,15 @@ def _edges(row: np.ndarray, threshold: float) -> list:
     return np.split(steps, np.flatnonzero(np.diff(steps) > 4) + 1) if steps.size else []
 
 
+def _has_run(groups: list, h: int) -> bool:
+    """Whether one of the groups of :func:`_edges` is longer than an edge: words or
+    a pattern (``h``: the height of what the row crosses)."""
+    return any(g[-1] - g[0] > max(4, 0.2 * h) for g in groups)
+
+
 def _has_words(row: np.ndarray, h: int) -> bool:
-    """Whether ``row`` crosses a run of colour steps longer than an edge: words or
-    a pattern (``h``: the height of what it crosses)."""
-    return any(g[-1] - g[0] > max(4, 0.2 * h) for g in _edges(row, SWITCH_STEP))
+    """Whether ``row`` crosses a run of colour steps longer than an edge."""
+    return _has_run(_edges(row, SWITCH_STEP), h)
 
 
 def switch_state(image: np.ndarray, box, mask: np.ndarray):
@@ -541,7 +546,7 @@ def switch_state(image: np.ndarray, box, mask: np.ndarray):
     m = max(2, h // 8)                   # not the shape's own ends
     groups = [g[(g >= m) & (g <= w - m)] for g in _edges(image[y + h // 2, x:x + w, :3], SWITCH_STEP)]
     groups = [g for g in groups if g.size]
-    if not groups or any(g[-1] - g[0] > max(4, 0.2 * h) for g in groups):
+    if not groups or _has_run(groups, h):
         return None                      # no edge, or a run of steps: words or a pattern
     edges = [float(g.mean()) for g in groups]
     if len(edges) == 1:
@@ -694,9 +699,8 @@ def slider_extent(image: np.ndarray, box: tuple[int, int, int, int]):
     if h < 3 or w < 3:
         return None
     cy0, cy1 = max(0, y - h // 2), min(H, y + h + h // 2)
-    ring = np.concatenate([img[max(0, y - 3):y, x:x + w].reshape(-1, img.shape[2] if img.ndim == 3 else 1),
-                           img[y + h:y + h + 3, x:x + w].reshape(-1, img.shape[2] if img.ndim == 3 else 1)])
-    if ring.shape[0] == 0:
+    ring = np.concatenate([img[max(0, y - 3):y, x:x + w], img[y + h:y + h + 3, x:x + w]])
+    if ring.size == 0:
         return None
     bg = _commonest(ring)
     band = img[cy0:cy1].astype(np.int16)
@@ -786,21 +790,20 @@ def is_blank(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     return float(sd.max()) < BLANK_STD
 
 
+#: the checks that give back one detection, by kind (buttons may split into several)
+_ONE_CHECKS = {**{k: check_indicator for k in INDICATOR_KINDS},
+               **{k: check_field for k in FIELD_KINDS},
+               **{k: check_link for k in LINK_KINDS},
+               **{k: check_slider for k in SLIDER_KINDS}}
+
+
 def _check(image: np.ndarray, d):
     """The check of ``d``'s kind: (detections, whether it passed)."""
-    if d.kind in INDICATOR_KINDS:
-        r, ok = check_indicator(image, d)
-        return [r], ok
-    if d.kind in FIELD_KINDS:
-        r, ok = check_field(image, d)
-        return [r], ok
-    if d.kind in LINK_KINDS:
-        r, ok = check_link(image, d)
-        return [r], ok
-    if d.kind in SLIDER_KINDS:
-        r, ok = check_slider(image, d)
-        return [r], ok
-    return check_button(image, d)
+    one = _ONE_CHECKS.get(d.kind)
+    if one is None:
+        return check_button(image, d)
+    r, ok = one(image, d)
+    return [r], ok
 
 
 def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> list:
