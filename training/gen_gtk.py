@@ -11,10 +11,10 @@ tests/data/elements/gtk_capture.py, which labels the real GTK screens).
     xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out build/elements/gtk --count N --seed S
 
 Themes: only variants of the themes on the real-screen set are used
-(Arc-Darker, Arc-Lighter, Greybird-dark/-bright/-compact, Materia-light/
--compact/-dark-compact, Raleigh, ...), never Adwaita, HighContrast, Arc,
-Arc-Dark, Greybird, Materia or Materia-dark themselves, so the real set stays
-unseen in its exact look.  Sample i uses the seed ``S*1_000_003 + i``;
+(Arc-Darker, Arc-Lighter, Greybird-dark, Materia-light, -compact,
+-dark-compact, -light-compact), never Adwaita, HighContrast, Arc, Arc-Dark,
+Greybird, Materia or Materia-dark themselves, so the real set stays unseen in
+its exact look.  Sample i uses the seed ``S*1_000_003 + i``;
 resumable (PNG first, then the JSON via tmp + rename; done indices skipped).
 """
 from __future__ import annotations
@@ -39,11 +39,21 @@ from gtk_capture import indicator, slider_box, tighten  # noqa: E402  (the real 
 
 SEED_MUL = 1_000_003
 PROGRESS_EVERY = 50
+#: (theme, tab padding): the GTK 3 themes Debian's arc-theme, greybird-gtk-theme and
+#: materia-gtk-theme install that are not on the real set (a name without a gtk-3.0
+#: folder would fall back to Adwaita, so check_themes() refuses to run without them)
 THEMES = [("Arc-Darker", (12, 3)), ("Arc-Lighter", (12, 3)), ("Greybird-dark", (8, 2)),
-          ("Greybird-bright", (8, 2)), ("Greybird-compact", (8, 2)),
+          ("Arc-Lighter", (12, 3)), ("Greybird-dark", (8, 2)),
           ("Materia-light", (16, 8)), ("Materia-compact", (16, 4)),
           ("Materia-dark-compact", (16, 4)), ("Materia-light-compact", (16, 4)),
-          ("Raleigh", (12, 3)), ("Arc-Darker", (12, 3)), ("Greybird-dark", (8, 2))]
+          ("Materia-compact", (16, 4)), ("Arc-Darker", (12, 3)), ("Greybird-dark", (8, 2))]
+THEME_DIRS = ("/usr/share/themes", os.path.expanduser("~/.themes"), os.path.expanduser("~/.local/share/themes"))
+
+
+def check_themes() -> list[str]:
+    """The THEMES names GTK 3 would not find (it would draw them as Adwaita)."""
+    return sorted({t for t, _ in THEMES
+                   if not any(os.path.isdir(os.path.join(d, t, "gtk-3.0")) for d in THEME_DIRS)})
 FONTS = ["DejaVu Sans", "Liberation Sans", "Nimbus Sans", "Noto Sans Mono", "DejaVu Serif",
          "URW Gothic", "Liberation Serif"]
 WORDS = ["OK", "Cancel", "Apply", "Save", "Open", "Close", "Delete", "Add", "Remove", "Edit",
@@ -469,6 +479,11 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if Gdk.Display.get_default() is None:
         print("gen_gtk.py: no X display (run it under xvfb-run -a)", file=sys.stderr)
+        return 2
+    missing = check_themes()
+    if missing:
+        print("gen_gtk.py: GTK 3 themes not installed: %s (apt install arc-theme "
+              "greybird-gtk-theme materia-gtk-theme)" % ", ".join(missing), file=sys.stderr)
         return 2
     os.makedirs(a.out, exist_ok=True)
     todo = [i for i in range(a.start, a.count)
