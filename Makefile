@@ -83,15 +83,24 @@ ITERS2 ?= 12000
 QT_COUNT3 ?= 7000
 HTML_COUNT3 ?= 3500
 ITERS3 ?= 18000
+# a fourth cycle at peak lr 1.5e-3 with GTK 3 screens (gen_gtk.py) added, to ITERS4
+GTK_COUNT ?= 3000
+VAL_GTK ?= 150
+ITERS4 ?= 22000
 ELEM := build/elements
 MODEL_BUILD := build/model
+
+# Chromium for gen_html.py; Debian's GTK 3 bindings and themes for gen_gtk.py (system python)
+TRAIN_APT := chromium fonts-dejavu-core fonts-liberation2 fonts-urw-base35 fonts-noto-mono libegl1 libxkbcommon0 \
+	libfontconfig1 python3-gi gir1.2-gtk-3.0 python3-pil xvfb xauth arc-theme greybird-gtk-theme \
+	materia-gtk-theme adwaita-icon-theme
 
 train-deps: $(VENV)/.train-installed
 
 $(VENV)/.train-installed: pyproject.toml | setup
-	@dpkg -s chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-		chromium fonts-dejavu-core fonts-liberation2 libegl1 libxkbcommon0 libfontconfig1; }
+	@missing=$$(for p in $(TRAIN_APT); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; }
 	$(VENV)/bin/pip install -q -e '.[test,train]'
 	@touch $@
 
@@ -100,6 +109,7 @@ model-data: train-deps
 	$(PY) training/gen_html.py --out $(ELEM)/html --count $(HTML_COUNT) --seed 2
 	$(PY) training/gen_qt.py --out $(ELEM)/val_qt --count $(VAL_QT) --seed 101
 	$(PY) training/gen_html.py --out $(ELEM)/val_html --count $(VAL_HTML) --seed 102
+	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk --count $(VAL_GTK) --seed 103
 
 model-train: model-data
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
@@ -109,11 +119,14 @@ model-train: model-data
 	$(PY) training/gen_html.py --out $(ELEM)/html --count $(HTML_COUNT3) --seed 2
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS3) \
 		--lr 2e-3 --restart
+	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/gtk --count $(GTK_COUNT) --seed 3
+	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk --out build/train \
+		--iters $(ITERS4) --lr 1.5e-3 --restart
 
 model: model-train
 	$(PY) training/export.py build/train/final.pt $(MODEL_BUILD)/ui-elements-fp32.onnx
 	$(PY) training/quantize.py $(MODEL_BUILD)/ui-elements-fp32.onnx models/ui-elements.onnx \
-		--calib $(ELEM)/qt $(ELEM)/html --count 48
+		--calib $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk --count 48
 	$(MAKE) model-eval
 
 model-eval: train-deps

@@ -193,7 +193,7 @@ def ink(crop: np.ndarray) -> Ink:
         mask = _band_glyph(m)
     if mask is None:
         return empty
-    mask = mask[p:-p, p:-p]
+    mask = _strip_edge_rules(mask[p:-p, p:-p])
     if not mask.any():
         return empty
     n = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[0] - 1
@@ -265,6 +265,24 @@ def _enclosed_glyph(m: np.ndarray, flat: np.ndarray) -> np.ndarray | None:
                 gx = [x0, y0, x1 - x0, y1 - y0]
                 changed = True
     return np.isin(lab, list(group))
+
+
+def _strip_edge_rules(mask: np.ndarray) -> np.ndarray:
+    """``mask`` without the rows and columns of the crop's outer band (15%) that ink
+    crosses end to end (85%): the edges of a button whose box is shifted a few
+    pixels off it (xcalc: its right and bottom edges, joined in an L that the face
+    region encloses).  A glyph lies inside, away from them; crops under 12 px are
+    left alone (a tight crop around a "-" is all band)."""
+    h, w = mask.shape
+    if h < 12 or w < 12:
+        return mask
+    by, bx = max(1, int(0.15 * h)), max(1, int(0.15 * w))
+    rows = np.r_[0:by, h - by:h]
+    cols = np.r_[0:bx, w - bx:w]
+    out = mask.copy()
+    out[rows[mask[rows].sum(1) >= 0.85 * w]] = False
+    out[:, cols[mask[:, cols].sum(0) >= 0.85 * h]] = False
+    return out
 
 
 def _inner(h: int, w: int) -> np.ndarray:

@@ -13,6 +13,7 @@ from .frame import Box, Element, Frame, Match, clip_box, screen_region_to_frame,
 from .geometry import center, inside, overlaps, reading_order, relation_distance
 from .glyphs import is_symbol_target, symbol_equivalent
 from .textmatch import score_text
+from .verify import INDICATOR_KINDS, indicator_beside, indicator_state
 
 
 @dataclass
@@ -81,6 +82,8 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
                 c.dist += d
                 kept.append(c)
         cands = kept
+    if not cands and loc.kind in INDICATOR_KINDS and loc.text is None and loc.regex is None:
+        cands = _indicators_beside(frame, loc, anchors, region, search)
     if not cands:
         raise TargetNotFound(f"{loc.describe()} not found", locator=loc.describe(),
                              best=search.best)
@@ -202,6 +205,36 @@ def _glyph_checked(vision, frame: Frame, loc: Locator, cands: list[_Scored],
         else:
             _note_best(search, f"{c.element.text!r} (pixels show {r.symbol!r})", 0.0, box)
     return kept
+
+
+#: score of an indicator found on the pixels beside its label (the model missed it)
+BESIDE_SCORE = 0.5
+
+
+def _indicators_beside(frame: Frame, loc: Locator, anchors, region: Box,
+                       search: Search) -> list[_Scored]:
+    """A checkbox / radio asked for beside a label (``left_of`` / ``right_of`` a
+    text) that the model did not find: looked for on the pixels next to the label
+    (verify.indicator_beside), with its state from the pixels too.  The model's
+    miss is not the last word on an element the task names by its label."""
+    out: list[_Scored] = []
+    for rel, ab in anchors:
+        if rel not in ("left_of", "right_of"):
+            continue
+        found = indicator_beside(frame.image, ab, "left" if rel == "left_of" else "right")
+        if found is None or found[1] != loc.kind or not inside(center(found[0]), region):
+            continue
+        box, kind = found
+        on = indicator_state(frame.image, box)
+        _note_best(search, f"{kind} ({'checked' if on else 'unchecked'}, pixels)",
+                   BESIDE_SCORE, box)
+        if loc.checked is not None and on != loc.checked:
+            continue
+        el = Element(kind=kind, box=box, score=BESIDE_SCORE, source="pixels", checked=on)
+        if all(relation_distance(r, box, b) is not None for r, b in anchors):
+            out.append(_Scored(el, BESIDE_SCORE,
+                               sum(relation_distance(r, box, b) for r, b in anchors)))
+    return out[:1]
 
 
 def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_score: float,

@@ -297,6 +297,59 @@ def check_indicator(image: np.ndarray, d):
     return replace(d, score=d.score * UNVERIFIED_SCALE), False
 
 
+#: an indicator beside a label is looked for up to this many label heights away
+BESIDE_REACH = 4.0
+#: on: a tick or dot inside (inner part's standard deviation in a channel above ON_STD)
+#: or a filled face (its mean this far from the colour around the indicator)
+ON_STD, ON_FILL = 18.0, 60.0
+
+
+def indicator_state(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the checkbox / radio drawn at ``box`` is on, from its pixels: an off
+    indicator is empty (one flat colour inside), an on one holds a tick or a dot
+    or is filled with a colour far from what it sits on."""
+    x, y, w, h = box
+    H, W = image.shape[:2]
+    mx, my = max(1, int(round(0.25 * w))), max(1, int(round(0.25 * h)))
+    inner = image[y + my:y + h - my, x + mx:x + w - mx].reshape(-1, 3).astype(np.float32)
+    ring = np.concatenate([image[max(0, y - 3):y, x:x + w].reshape(-1, 3),
+                           image[y + h:min(H, y + h + 3), x:x + w].reshape(-1, 3),
+                           image[y:y + h, max(0, x - 3):x].reshape(-1, 3),
+                           image[y:y + h, x + w:min(W, x + w + 3)].reshape(-1, 3)])
+    if inner.size == 0 or ring.size == 0:
+        return False
+    bg = np.median(ring.astype(np.float32), axis=0)
+    return bool(inner.std(0).max() > ON_STD or np.abs(inner.mean(0) - bg).max() > ON_FILL)
+
+
+def indicator_beside(image: np.ndarray, label: tuple[int, int, int, int], side: str):
+    """A checkbox or radio drawn beside the text line ``label`` (x, y, w, h) on
+    ``side`` ("left" / "right"), for when the model missed it: ``(box, kind)`` or
+    None.  Square guesses of 1.2, then 0.8 label heights are tried outward from
+    the label, then over its first (left side) or last characters, where OCR
+    takes in an indicator drawn close to its words (Tk); each must pass the
+    outline test of ``check_indicator``."""
+    lx, ly, lw, lh = label
+    cy = ly + lh / 2.0
+    # a guess smaller than the indicator takes a filled one's face for the background
+    for s in (max(MIN_SIDE, int(round(1.2 * lh))), max(MIN_SIDE, int(round(0.8 * lh)))):
+        step = max(2.0, 0.5 * s)
+        n = int(BESIDE_REACH * lh / step) + 1
+        if side == "left":
+            xs = [lx - 0.6 * lh - k * step for k in range(n)] + [lx + 0.5 * s]
+        else:
+            xs = [lx + lw + 0.6 * lh + k * step for k in range(n)] + [lx + lw - 0.5 * s]
+        for cx in xs:
+            found = find_outline(image, (int(cx - s / 2.0), int(cy - s / 2.0), s, s))
+            if found is None:
+                continue
+            box, ratio, fit = found
+            round_ = ratio < ROUND_RATIO
+            if fit >= (MIN_DISK_FIT if round_ else MIN_SQUARE_FIT):
+                return tuple(int(v) for v in box), ("radio" if round_ else "checkbox")
+    return None
+
+
 def refine_indicators(image: np.ndarray, detections: list) -> list:
     """Detections (objects with kind, box, score) with each checkbox / radio
     checked by :func:`check_indicator`; others unchanged."""

@@ -10,8 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from picoagent.vision.verify import (find_arrow, find_outline, find_switch, is_blank,
-                                    link_marks, refine, refine_indicators, slider_extent)
+from picoagent.vision.verify import (find_arrow, find_outline, find_switch, indicator_beside,
+                                    indicator_state, is_blank, link_marks, refine,
+                                    refine_indicators, slider_extent)
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
 DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
@@ -104,6 +105,30 @@ def test_indicator_is_snapped_and_classed_by_its_shape(theme, checked, draw, kin
     assert iou(d.box, true_box) >= 0.75, (d.box, true_box)
     assert d.score > 0.5                         # verified: raised
     assert d.checked == checked                  # the state is the model's, kept
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK, PALE], ids=["light", "dark", "pale"])
+@pytest.mark.parametrize("checked", [False, True])
+@pytest.mark.parametrize("draw,kind", [(checkbox, "checkbox"), (radio, "radio")])
+@pytest.mark.parametrize("joined", [False, True], ids=["apart", "ocr-joined"])
+def test_indicator_beside_a_label_with_its_state(theme, checked, draw, kind, joined):
+    # what a locator falls back on when the model missed an indicator it names by its
+    # label: the label as OCR boxes it, apart from the indicator or taking it in (Tk)
+    img, (x, y, s, _) = draw(theme, checked)
+    label = (x - 1, y, s + 70, s) if joined else (x + s + 8, y, 62, s)
+    box, found = indicator_beside(img, label, "left")
+    assert found == kind
+    assert iou(box, (x, y, s, s)) >= 0.75, box
+    assert indicator_state(img, box) == checked
+    assert indicator_beside(img, label, "right") is None      # nothing on the other side
+
+
+def test_no_indicator_beside_plain_words():
+    def draw(big):
+        cv2.putText(big, "Remember", (48 * SS, 42 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.4 * SS,
+                    (0, 0, 0), SS)
+    img = render(LIGHT, draw)
+    assert indicator_beside(img, (47, 30, 60, 16), "left") is None
 
 
 @pytest.mark.parametrize("size", [13, 20, 25])
