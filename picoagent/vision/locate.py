@@ -83,7 +83,7 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
                 kept.append(c)
         cands = kept
     if not cands and loc.kind in INDICATOR_KINDS and loc.text is None and loc.regex is None:
-        cands = _indicators_beside(frame, loc, anchors, region, search)
+        cands = _indicators_beside(vision, frame, loc, anchors, region, search)
     if not cands:
         raise TargetNotFound(f"{loc.describe()} not found", locator=loc.describe(),
                              best=search.best)
@@ -211,12 +211,13 @@ def _glyph_checked(vision, frame: Frame, loc: Locator, cands: list[_Scored],
 BESIDE_SCORE = 0.5
 
 
-def _indicators_beside(frame: Frame, loc: Locator, anchors, region: Box,
+def _indicators_beside(vision, frame: Frame, loc: Locator, anchors, region: Box,
                        search: Search) -> list[_Scored]:
     """A checkbox / radio asked for beside a label (``left_of`` / ``right_of`` a
-    text) that the model did not find: looked for on the pixels next to the label
+    text) where the model found none: looked for on the pixels next to the label
     (verify.indicator_beside), with its state from the pixels too.  The model's
-    miss is not the last word on an element the task names by its label."""
+    miss is not the last word on an element the task names by its label; where
+    the model did find an indicator, its state stands."""
     out: list[_Scored] = []
     for rel, ab in anchors:
         if rel not in ("left_of", "right_of"):
@@ -225,15 +226,18 @@ def _indicators_beside(frame: Frame, loc: Locator, anchors, region: Box,
         if found is None or found[1] != loc.kind or not inside(center(found[0]), region):
             continue
         box, kind = found
+        if any(e.kind in INDICATOR_KINDS and overlaps(e.box, box)
+               for e in vision.elements(frame)):
+            continue
         on = indicator_state(frame.image, box)
         _note_best(search, f"{kind} ({'checked' if on else 'unchecked'}, pixels)",
                    BESIDE_SCORE, box)
         if loc.checked is not None and on != loc.checked:
             continue
-        el = Element(kind=kind, box=box, score=BESIDE_SCORE, source="pixels", checked=on)
-        if all(relation_distance(r, box, b) is not None for r, b in anchors):
-            out.append(_Scored(el, BESIDE_SCORE,
-                               sum(relation_distance(r, box, b) for r, b in anchors)))
+        dists = [relation_distance(r, box, b) for r, b in anchors]
+        if all(d is not None for d in dists):
+            el = Element(kind=kind, box=box, score=BESIDE_SCORE, source="pixels", checked=on)
+            out.append(_Scored(el, BESIDE_SCORE, sum(dists)))
     return out[:1]
 
 
