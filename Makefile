@@ -69,7 +69,7 @@ arm64-check:
 	bash scripts/arm64-check.sh
 
 # ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
-# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~5 h here); every stage
+# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~6.5 h here); every stage
 # is resumable (re-run it after an interruption).  Sizes, seeds and cycles are the ones the
 # shipped model was made with (models/MODEL_CARD.md).
 QT_COUNT ?= 2531

@@ -278,6 +278,16 @@ def corner_ratio(pts: np.ndarray, bx: int, by: int, bw: int, bh: int) -> float:
     return float(diag.mean() / max(1e-6, axis.mean()))
 
 
+def outline_kind(found) -> str | None:
+    """The indicator a :func:`find_outline` result is: "radio" for a clean disk,
+    "checkbox" for a clean square, None for a solid shape that is neither."""
+    _, ratio, fit = found
+    round_ = ratio < ROUND_RATIO
+    if fit >= (MIN_DISK_FIT if round_ else MIN_SQUARE_FIT):
+        return "radio" if round_ else "checkbox"
+    return None
+
+
 def check_indicator(image: np.ndarray, d):
     """A checkbox / radio detection snapped to its outline and classed by its
     shape, scored up.  A solid shape that is no clean square or disk is an icon
@@ -286,11 +296,9 @@ def check_indicator(image: np.ndarray, d):
     down.  Returns (detection, whether an indicator's outline was found)."""
     found = find_outline(image, d.box)
     if found is not None:
-        box, ratio, fit = found
-        round_ = ratio < ROUND_RATIO
-        if fit >= (MIN_DISK_FIT if round_ else MIN_SQUARE_FIT):
-            return replace(d, kind="radio" if round_ else "checkbox",
-                           box=tuple(int(v) for v in box),
+        kind = outline_kind(found)
+        if kind is not None:
+            return replace(d, kind=kind, box=tuple(int(v) for v in found[0]),
                            score=_raised(d.score)), True
         # a solid shape, but not a clean square or disk: an icon, most likely
         return replace(d, kind="icon", checked=None, checked_score=None), False
@@ -328,7 +336,7 @@ def indicator_beside(image: np.ndarray, label: tuple[int, int, int, int], side: 
     None.  Square guesses of 1.2, then 0.8 label heights are tried outward from
     the label, then over its first (left side) or last characters, where OCR
     takes in an indicator drawn close to its words (Tk); each must pass the
-    outline test of ``check_indicator``."""
+    outline test of ``check_indicator`` (:func:`outline_kind`)."""
     lx, ly, lw, lh = label
     cy = ly + lh / 2.0
     # a guess smaller than the indicator takes a filled one's face for the background
@@ -341,12 +349,9 @@ def indicator_beside(image: np.ndarray, label: tuple[int, int, int, int], side: 
             xs = [lx + lw + 0.6 * lh + k * step for k in range(n)] + [lx + lw - 0.5 * s]
         for cx in xs:
             found = find_outline(image, (int(cx - s / 2.0), int(cy - s / 2.0), s, s))
-            if found is None:
-                continue
-            box, ratio, fit = found
-            round_ = ratio < ROUND_RATIO
-            if fit >= (MIN_DISK_FIT if round_ else MIN_SQUARE_FIT):
-                return tuple(int(v) for v in box), ("radio" if round_ else "checkbox")
+            kind = outline_kind(found) if found is not None else None
+            if kind is not None:
+                return tuple(int(v) for v in found[0]), kind
     return None
 
 
