@@ -87,6 +87,13 @@ ITERS3 ?= 18000
 GTK_COUNT ?= 3000
 VAL_GTK ?= 150
 ITERS4 ?= 22000
+# a fifth cycle at peak lr 1.2e-3 with GTK screens of pictograms and lists (gen_gtk.py
+# --flavour icons) and documentation pages (gen_html.py --kind docs) added, to ITERS5
+GTK_ICONS_COUNT ?= 1500
+HTML_DOCS_COUNT ?= 1000
+VAL_GTK_ICONS ?= 100
+VAL_HTML_DOCS ?= 60
+ITERS5 ?= 25000
 ELEM := build/elements
 MODEL_BUILD := build/model
 
@@ -110,6 +117,9 @@ model-data: train-deps
 	$(PY) training/gen_qt.py --out $(ELEM)/val_qt --count $(VAL_QT) --seed 101
 	$(PY) training/gen_html.py --out $(ELEM)/val_html --count $(VAL_HTML) --seed 102
 	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk --count $(VAL_GTK) --seed 103
+	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk_icons --count $(VAL_GTK_ICONS) \
+		--seed 104 --flavour icons
+	$(PY) training/gen_html.py --out $(ELEM)/val_html_docs --count $(VAL_HTML_DOCS) --seed 105 --kind docs
 
 model-train: model-data
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
@@ -122,6 +132,11 @@ model-train: model-data
 	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/gtk --count $(GTK_COUNT) --seed 3
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk --out build/train \
 		--iters $(ITERS4) --lr 1.5e-3 --restart
+	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/gtk_icons --count $(GTK_ICONS_COUNT) \
+		--seed 4 --flavour icons
+	$(PY) training/gen_html.py --out $(ELEM)/html_docs --count $(HTML_DOCS_COUNT) --seed 5 --kind docs
+	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
+		--out build/train --iters $(ITERS5) --lr 1.2e-3 --restart
 
 model: model-train
 	$(PY) training/export.py build/train/final.pt $(MODEL_BUILD)/ui-elements-fp32.onnx

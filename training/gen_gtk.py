@@ -81,15 +81,22 @@ ICONS = ["document-open-symbolic", "document-save-symbolic", "edit-copy-symbolic
 
 #: panel part -> the Screen method that builds it
 PARTS = {"checks": "checks", "buttons": "button_row", "switches": "switches", "scales": "scales",
-         "links": "links", "text": "text", "stack": "stack_switcher", "notebook": "notebook"}
+         "links": "links", "text": "text", "stack": "stack_switcher", "notebook": "notebook",
+         "sidetool": "side_toolbar", "iconrow": "icon_row", "iconlist": "icon_list",
+         "iconview": "icon_view", "sidebar": "sidebar"}
 
 
 class Screen:
     """One random window; ``marks`` lists (widget, cls, how) to label after drawing."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, icons: bool = False):
         self.r = rng
         self.marks: list = []
+        #: the "icons" flavour: pictograms where GTK apps show them (title buttons,
+        #: side toolbars, entry icons, icon views, icon rows, lists); off, the
+        #: generator draws exactly the random numbers it drew before the flavour
+        self.icons = icons
+        self.headerbars: list = []
 
     def mark(self, w, cls, how=None):
         self.marks.append((w, cls, how))
@@ -147,6 +154,10 @@ class Screen:
             if r.random() < 0.2:
                 w.set_visibility(False)
                 w.set_text("secret")
+            if self.icons and r.random() < 0.45:
+                pos = r.choice([Gtk.EntryIconPosition.PRIMARY, Gtk.EntryIconPosition.SECONDARY])
+                w.set_icon_from_icon_name(pos, r.choice(ICONS))
+                self.mark(w, "icon", ("entry_icon", pos))
             self.mark(w, "text_field")
         elif k < 0.65:
             w = Gtk.SpinButton.new_with_range(0, 100, 1)
@@ -306,7 +317,149 @@ class Screen:
         hb.set_show_close_button(False)
         for _ in range(r.randint(1, 3)):
             (hb.pack_start if r.random() < 0.5 else hb.pack_end)(self.button())
+        if self.icons and r.random() < 0.8:
+            hb.set_show_close_button(True)
+            hb.set_decoration_layout(r.choice(["menu:minimize,maximize,close", ":close",
+                                               ":minimize,maximize,close", "close:",
+                                               "menu:close", ":minimize,close"]))
+            self.headerbars.append(hb)
         return hb
+
+    def mark_title_buttons(self):
+        """Title buttons exist once the header bar is shown: flat pictograms -> icon."""
+        def walk(w):
+            if isinstance(w, Gtk.Button) and w.get_style_context().has_class("titlebutton"):
+                self.mark(w, "icon", "tighten")
+            elif isinstance(w, Gtk.Container):
+                w.forall(walk)
+        for hb in self.headerbars:
+            hb.forall(walk)
+
+    # ---- the icons flavour's parts
+    def icon_size(self):
+        return self.r.choice([Gtk.IconSize.MENU, Gtk.IconSize.SMALL_TOOLBAR,
+                              Gtk.IconSize.SMALL_TOOLBAR, Gtk.IconSize.LARGE_TOOLBAR,
+                              Gtk.IconSize.BUTTON, Gtk.IconSize.DND])
+
+    def side_toolbar(self):
+        """A vertical toolbar of pictograms beside a text view, as editors have."""
+        r = self.r
+        row = Gtk.Box(spacing=r.choice([0, 4]))
+        tb = Gtk.Toolbar()
+        tb.set_orientation(Gtk.Orientation.VERTICAL)
+        tb.set_style(Gtk.ToolbarStyle.ICONS)
+        tb.set_icon_size(r.choice([Gtk.IconSize.SMALL_TOOLBAR, Gtk.IconSize.LARGE_TOOLBAR]))
+        for name in r.sample(ICONS, r.randint(2, 6)):
+            b = Gtk.ToolButton(icon_name=name)
+            tb.insert(b, -1)
+            self.mark(b, "icon", "tighten")
+        tv = Gtk.TextView()
+        tv.get_buffer().set_text(r.choice(["", "Notes", "Lorem ipsum dolor sit amet."]))
+        sw = Gtk.ScrolledWindow()
+        sw.set_shadow_type(Gtk.ShadowType.IN)
+        sw.set_size_request(r.randint(160, 360), r.randint(90, 160))
+        sw.add(tv)
+        self.mark(sw, "text_field")
+        left = r.random() < 0.6
+        row.pack_start(tb if left else sw, not left, not left, 0)
+        row.pack_start(sw if left else tb, left, left, 0)
+        return row
+
+    def icon_row(self):
+        """Flat pictogram buttons and bare images, alone or beside words."""
+        r = self.r
+        box = Gtk.Box(spacing=r.choice([0, 2, 6, 12]))
+        size = self.icon_size()
+        for _ in range(r.randint(2, 6)):
+            k = r.random()
+            if k < 0.6:
+                b = Gtk.Button.new_from_icon_name(r.choice(ICONS), size)
+                b.set_relief(Gtk.ReliefStyle.NONE)
+                box.pack_start(self.mark(b, "icon", "tighten"), False, False, 0)
+            elif k < 0.8:
+                box.pack_start(self.mark(Gtk.Image.new_from_icon_name(r.choice(ICONS), size),
+                                         "icon", "tighten"), False, False, 0)
+            else:
+                box.pack_start(self.mark(Gtk.Image.new_from_icon_name(r.choice(ICONS), size),
+                                         "icon", "tighten"), False, False, 0)
+                box.pack_start(Gtk.Label(label=self.word()), False, False, 0)
+        box.set_halign(r.choice([Gtk.Align.START, Gtk.Align.END, Gtk.Align.CENTER]))
+        return box
+
+    def icon_list(self):
+        """A list of rows, each a pictogram and a word (a sidebar); the rows are not
+        labelled (the real set is not consistent about them), their pictograms are."""
+        r = self.r
+        lb = Gtk.ListBox()
+        size = r.choice([Gtk.IconSize.MENU, Gtk.IconSize.SMALL_TOOLBAR, Gtk.IconSize.BUTTON])
+        for _ in range(r.randint(3, 6)):
+            row = Gtk.Box(spacing=r.choice([6, 8, 12]))
+            row.set_border_width(r.choice([2, 4, 6]))
+            row.pack_start(self.mark(Gtk.Image.new_from_icon_name(r.choice(ICONS), size),
+                                     "icon", "tighten"), False, False, 0)
+            row.pack_start(Gtk.Label(label=r.choice(TABS + LABELS), xalign=0), True, True, 0)
+            lb.add(row)
+        if r.random() < 0.5:
+            lb.select_row(lb.get_row_at_index(r.randrange(len(lb.get_children()))))
+        return lb
+
+    def sidebar(self):
+        """A tree of words, as a sidebar or navigation list: rows are not elements
+        (the real set leaves list and tree rows unlabelled), pictograms in them are."""
+        from gi.repository import GdkPixbuf  # noqa: F401  (the model's column type)
+        r = self.r
+        pics = r.random() < 0.4
+        store = Gtk.TreeStore(str, str)
+        for _ in range(r.randint(4, 12)):
+            it = store.append(None, [r.choice(TABS + LABELS + OPTIONS), r.choice(ICONS)])
+            if r.random() < 0.25:
+                for _ in range(r.randint(1, 3)):
+                    store.append(it, [r.choice(TABS + LABELS), r.choice(ICONS)])
+        tv = Gtk.TreeView(model=store)
+        tv.set_headers_visible(r.random() < 0.2)
+        col = Gtk.TreeViewColumn(r.choice(["Name", "Pages", "Demos"]))
+        if pics:
+            pr = Gtk.CellRendererPixbuf()
+            col.pack_start(pr, False)
+            col.add_attribute(pr, "icon-name", 1)
+        tr = Gtk.CellRendererText()
+        col.pack_start(tr, True)
+        col.add_attribute(tr, "text", 0)
+        tv.append_column(col)
+        tv.expand_all()
+        if r.random() < 0.7:
+            tv.get_selection().select_path(Gtk.TreePath.new_from_indices([r.randrange(len(store))]))
+        if pics:
+            self.mark(tv, "icon", ("tree_pics", col, pr))
+        sw = Gtk.ScrolledWindow()
+        sw.set_policy(Gtk.PolicyType.NEVER, Gtk.PolicyType.AUTOMATIC)
+        sw.set_shadow_type(r.choice([Gtk.ShadowType.NONE, Gtk.ShadowType.IN]))
+        sw.set_size_request(r.randint(140, 260), r.randint(120, 320))
+        sw.add(tv)
+        return sw
+
+    def icon_view(self):
+        """A Gtk.IconView of pictograms with or without captions (file managers)."""
+        from gi.repository import GdkPixbuf  # noqa: F401  (the model's column type)
+        r = self.r
+        theme = Gtk.IconTheme.get_default()
+        px = r.choice([24, 32, 48])
+        store = Gtk.ListStore(GdkPixbuf.Pixbuf, str)
+        for name in r.sample(ICONS, r.randint(3, 9)):
+            try:
+                pb = theme.load_icon(name, px, Gtk.IconLookupFlags.FORCE_SIZE)
+            except GLib.Error:
+                continue
+            store.append([pb, r.choice(TABS + LABELS)])
+        iv = Gtk.IconView(model=store)
+        iv.set_pixbuf_column(0)
+        if r.random() < 0.6:
+            iv.set_text_column(1)
+        iv.set_columns(r.randint(2, 6))
+        iv.set_item_width(r.choice([-1, 56, 72, 96]))
+        iv.set_size_request(-1, r.randint(80, 200))
+        self.mark(iv, "icon", "iconview")
+        return iv
 
     def panel(self, depth=0):
         r = self.r
@@ -314,6 +467,8 @@ class Screen:
                  "fields", "buttons", "checks", "keypad"]
         if depth == 0:
             kinds += ["notebook", "notebook", "stack"]
+        if self.icons:
+            kinds += ["sidetool", "iconrow", "iconrow", "iconlist", "iconview", "sidebar", "sidebar"]
         box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=r.choice([4, 6, 10, 14]))
         box.set_border_width(r.choice([0, 6, 12]))
         for _ in range(r.randint(1, 3)):
@@ -343,6 +498,11 @@ class Screen:
             lab = Gtk.Label(label=t)
             nb.append_page(self.panel(depth=1), lab)
             self.mark(lab, "tab", "tab")
+        if self.icons and r.random() < 0.35:
+            b = Gtk.Button.new_from_icon_name(r.choice(ICONS), Gtk.IconSize.MENU)
+            b.set_relief(Gtk.ReliefStyle.NONE)
+            b.show()
+            nb.set_action_widget(self.mark(b, "icon", "tighten"), Gtk.PackType.END)
         return nb
 
     def menubar(self):
@@ -366,7 +526,7 @@ class Screen:
     def window(self, W, H):
         r = self.r
         root = Gtk.Box(orientation=Gtk.Orientation.VERTICAL)
-        if r.random() < 0.3:
+        if r.random() < (0.7 if self.icons else 0.3):
             root.pack_start(self.headerbar(), False, False, 0)
         if r.random() < 0.45:
             root.pack_start(self.menubar(), False, False, 0)
@@ -406,13 +566,72 @@ def box_of(w, win):
     return [p[0], p[1], p[0] + a.width, p[1] + a.height]
 
 
+def icon_view_cells(iv, win) -> list:
+    """Window boxes of an icon view's pictogram cells."""
+    origin = iv.translate_coordinates(win, 0, 0)
+    pix = [c for c in iv.get_cells() if isinstance(c, Gtk.CellRendererPixbuf)]
+    if origin is None or not pix:
+        return []
+    out = []
+    for i in range(len(iv.get_model())):
+        ok, rect = iv.get_cell_rect(Gtk.TreePath.new_from_indices([i]), pix[0])
+        if ok and rect.width > 0 and rect.height > 0:
+            out.append([origin[0] + rect.x, origin[1] + rect.y,
+                        origin[0] + rect.x + rect.width, origin[1] + rect.y + rect.height])
+    return out
+
+
+def tree_pixbuf_cells(tv, col, renderer, win) -> list:
+    """Window boxes of a tree view's visible pictogram cells (one column)."""
+    origin = tv.translate_coordinates(win, 0, 0)
+    if origin is None:
+        return []
+    alloc = tv.get_allocation()
+    out = []
+    model = tv.get_model()
+
+    def visit(it):
+        while it is not None:
+            path = model.get_path(it)
+            area = tv.get_cell_area(path, col)          # bin-window coordinates
+            x, y = tv.convert_bin_window_to_widget_coords(area.x, area.y)
+            pos = col.cell_get_position(renderer)      # (start, width), or (False, ...) unset
+            ok = bool(pos) and pos[1] > 0
+            start, width = (pos[0], pos[1]) if ok else (0, 0)
+            if ok and area.height > 0 and 0 <= y and y + area.height <= alloc.height:
+                out.append([origin[0] + x + start, origin[1] + y,
+                            origin[0] + x + start + width, origin[1] + y + area.height])
+            if tv.row_expanded(path):
+                visit(model.iter_children(it))
+            it = model.iter_next(it)
+    visit(model.get_iter_first())
+    return out
+
+
 def labels(sc: Screen, win, img, pad):
     W, H = img.size
     objs = []
-    for w, cls, how in sc.marks:
+    todo = []
+    for w, cls, how in sc.marks:        # an icon view marks one object per item
+        if how == "iconview":
+            todo.extend((w, cls, ("cell", b)) for b in icon_view_cells(w, win))
+        elif isinstance(how, tuple) and how[0] == "tree_pics":
+            todo.extend((w, cls, ("cell", b)) for b in tree_pixbuf_cells(w, how[1], how[2], win))
+        else:
+            todo.append((w, cls, how))
+    for w, cls, how in todo:
         b = box_of(w, win)
         if b is None:
             continue
+        if isinstance(how, tuple):      # a part of the widget: an entry's icon, a cell
+            if how[0] == "entry_icon":
+                a = w.get_icon_area(how[1])
+                if a.width <= 0 or a.height <= 0:
+                    continue
+                b = [b[0] + a.x, b[1] + a.y, b[0] + a.x + a.width, b[1] + a.y + a.height]
+            else:
+                b = how[1]
+            how = "tighten"
         checked = None
         if how == "tab":
             b = [b[0] - pad[0], b[1] - pad[1], b[2] + pad[0], b[3] + pad[1]]
@@ -427,6 +646,12 @@ def labels(sc: Screen, win, img, pad):
             checked = bool(w.get_active())
         if b is None:
             continue
+        if cls == "icon":               # bare glyphs like a minimize dash: at least 10 px
+            b = list(b)
+            for i in (0, 1):
+                if b[i + 2] - b[i] < 10:
+                    c = (b[i] + b[i + 2]) // 2
+                    b[i], b[i + 2] = c - 5, c + 5
         full = (b[2] - b[0]) * (b[3] - b[1])
         c = [max(0, b[0]), max(0, b[1]), min(W, b[2]), min(H, b[3])]
         if c[2] - c[0] < 4 or c[3] - c[1] < 4 or (c[2] - c[0]) * (c[3] - c[1]) < 0.6 * full:
@@ -444,7 +669,7 @@ def labels(sc: Screen, win, img, pad):
     return objs
 
 
-def make(seed: int):
+def make(seed: int, icons: bool = False):
     r = random.Random(seed)
     theme, pad = r.choice(THEMES)
     s = Gtk.Settings.get_default()
@@ -452,10 +677,11 @@ def make(seed: int):
     font = "%s %d" % (r.choice(FONTS), r.choice([8, 9, 10, 10, 11, 12, 13]))
     s.props.gtk_font_name = font
     W, H = r.choice([(640, 480), (800, 600), (1024, 640), (1024, 768), (1280, 720), (900, 560)])
-    sc = Screen(r)
+    sc = Screen(r, icons)
     win = sc.window(W, H)
     win.show_all()
     settle()
+    sc.mark_title_buttons()
     pb = win.get_pixbuf()
     if pb is None:
         win.destroy()
@@ -466,7 +692,7 @@ def make(seed: int):
     img = img.convert("RGB")
     objs = labels(sc, win, img, pad)
     win.destroy()
-    meta = {"theme": theme, "font": font, "dpr": 1.0}
+    meta = {"theme": theme, "font": font, "dpr": 1.0, "flavour": "icons" if icons else "widgets"}
     return img, objs, meta
 
 
@@ -476,6 +702,9 @@ def main(argv=None) -> int:
     ap.add_argument("--count", type=int, required=True, help="generate indices [start, count)")
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--start", type=int, default=0)
+    ap.add_argument("--flavour", choices=("widgets", "icons"), default="widgets",
+                    help="icons: also title buttons, side toolbars, entry icons, icon views, "
+                         "icon rows and lists (the pictograms GTK apps show)")
     a = ap.parse_args(argv)
     if Gdk.Display.get_default() is None:
         print("gen_gtk.py: no X display (run it under xvfb-run -a)", file=sys.stderr)
@@ -493,7 +722,7 @@ def main(argv=None) -> int:
     t0 = time.time()
     for n, i in enumerate(todo, 1):
         seed = a.seed * SEED_MUL + i
-        got = make(seed)
+        got = make(seed, a.flavour == "icons")
         if got is not None:
             img, objs, meta = got
             base = os.path.join(a.out, f"{i:06d}")

@@ -1651,16 +1651,115 @@ def k_form(b):
     return f'<div style="padding:{r.choice([16, 24, 32])}px;max-width:{w}px">{inner}</div>'
 
 
+API_OBJS = ["fs", "http", "stream", "buffer", "server", "socket", "filehandle", "path", "url",
+            "crypto", "process", "worker", "request", "response", "agent", "cache", "db", "client"]
+API_VERBS = ["read", "write", "open", "close", "stat", "chmod", "listen", "connect", "append",
+             "createReadStream", "setTimeout", "getHeader", "end", "pipe", "destroy", "sync",
+             "watch", "resolve", "encode", "digest", "send", "flush", "lookup", "ref", "unref"]
+API_ARGS = ["path", "fd", "buffer", "options", "callback", "mode", "uid", "gid", "data",
+            "encoding", "port", "host", "msecs", "name", "value", "signal", "length", "position"]
+DOC_TOPICS = ["Assertion testing", "Async hooks", "Buffer", "C++ addons", "Child processes",
+              "Cluster", "Command-line options", "Console", "Crypto", "Debugger", "DNS",
+              "Errors", "Events", "File system", "Globals", "HTTP", "Modules", "Net", "OS",
+              "Path", "Performance hooks", "Process", "Readline", "Stream", "Timers", "TLS/SSL",
+              "URL", "Utilities", "Worker threads", "Zlib", "Getting started", "Tutorial",
+              "Installation", "Configuration", "FAQ", "Release notes", "Manual", "Reference"]
+
+
+def api_name(r):
+    """A documentation page's API entry: ``obj.verb(a[, b])``, ``Class: X``, ``Event: 'x'``."""
+    k = r.random()
+    if k < 0.65:
+        args = r.sample(API_ARGS, r.randint(0, 3))
+        a = ", ".join(args)
+        if len(args) > 1 and r.random() < 0.5:
+            a = f"{', '.join(args[:-1])}[, {args[-1]}]"
+        return f"{r.choice(API_OBJS)}.{r.choice(API_VERBS)}({a})"
+    if k < 0.8:
+        return f"{r.choice(API_OBJS)}.{r.choice(API_ARGS)}"
+    if k < 0.9:
+        return f"Class: {r.choice(API_OBJS).capitalize()}{r.choice(['', 'Handle', 'Stream', 'Error'])}"
+    return f"Event: '{r.choice(['close', 'data', 'end', 'error', 'open', 'ready', 'change'])}'"
+
+
+def k_docs(b):
+    """A documentation page (API docs, a manual): a sidebar of plain text links, a
+    table of contents of nested lists of links (often code-styled, long, with
+    spaces and brackets), paragraphs with inline links, code blocks.  Plain text
+    links are ``link``; styled navigation rows stay ``menu_item`` (sidebar())."""
+    r, T = b.r, b.T
+    fs = T["fs"]
+    mono = r.choice(["DejaVu Sans Mono", "Liberation Mono", "Noto Mono", "monospace"])
+    code_links = r.random() < 0.6
+    under = r.random() < 0.5
+    lc = T["accent_text"]
+
+    def a(text, code=False, style=""):
+        inner = f'<code style="font-family:\'{mono}\',monospace;font-size:.92em">{E(text)}</code>' if code else E(text)
+        deco = "underline" if under else "none"
+        return (f'<a href="#" data-cls="link" style="color:{lc};text-decoration:{deco};'
+                f'white-space:nowrap;{style}">{inner}</a>')
+
+    def toc(depth):
+        items = []
+        for _ in range(r.randint(2, 6) if depth else r.randint(3, 7)):
+            t = api_name(r) if (depth or r.random() < 0.5) else r.choice(DOC_TOPICS)
+            sub = toc(depth + 1) if depth < 2 and r.random() < 0.3 else ""
+            items.append(f'<li style="margin:{r.choice([2, 4, 6])}px 0">{a(t, code_links and "(" in t or "." in t)}{sub}</li>')
+        style = r.choice(["disc", "square", "circle", "none"])
+        return f'<ul style="list-style:{style};padding-left:{r.choice([18, 24, 32])}px;margin:4px 0">{"".join(items)}</ul>'
+
+    out = []
+    # the sidebar: plain links in a column, on the page's or a dark background
+    side = ""
+    if r.random() < 0.7:
+        dark = r.random() < 0.5
+        bg = hsl(r.uniform(190, 230), r.uniform(5, 25), r.uniform(12, 24)) if dark else T["surface"]
+        fg = "#e6e6e6" if dark else lc
+        deco = "underline" if r.random() < 0.6 else "none"
+        links = []
+        for t in r.sample(DOC_TOPICS, r.randint(6, 18)):
+            links.append(f'<li style="padding:{r.choice([2, 4, 6, 8])}px 0"><a href="#" data-cls="link" '
+                         f'style="color:{fg};text-decoration:{deco};white-space:nowrap">{E(t)}</a></li>')
+        side = (f'<div style="background:{bg};width:{r.randint(170, 260)}px;padding:{r.choice([8, 12, 16])}px;'
+                f'flex:none;min-height:100vh"><ul style="list-style:none;margin:0;padding:0">{"".join(links)}</ul></div>')
+    out.append(f'<h1>{E(r.choice(DOC_TOPICS))}</h1>')
+    if r.random() < 0.5:
+        out.append(f'<div class="muted small">Stability: {r.randint(0, 3)} - {r.choice(["Stable", "Experimental", "Deprecated", "Legacy"])}</div>')
+    out.append(b.para(0.5))
+    if r.random() < 0.8:
+        if r.random() < 0.6:
+            out.append(f'<h3>{r.choice(["Table of contents", "Contents", "On this page", "Index"])}</h3>')
+        out.append(toc(0))
+    for _ in range(r.randint(1, 3)):
+        out.append(f'<h2>{a(api_name(r), True, "color:inherit;text-decoration:none") if r.random() < 0.2 else E(api_name(r))}</h2>')
+        if r.random() < 0.5:
+            out.append(f'<div class="muted small">Added in: v{r.randint(0, 20)}.{r.randint(0, 12)}.0</div>')
+        out.append(b.para(0.6))
+        if r.random() < 0.5:
+            code = "<br>".join(E(f"const {r.choice(API_ARGS)} = {api_name(r)};") for _ in range(r.randint(1, 4)))
+            out.append(f'<pre style="background:{T["surface2"]};padding:10px;font-family:\'{mono}\',monospace;font-size:.9em">{code}</pre>')
+    main = f'<div style="padding:{r.choice([12, 20, 32])}px;max-width:{r.randint(600, 1000)}px;font-size:{fs}px">{"".join(out)}</div>'
+    return f'<div style="display:flex;align-items:stretch">{side}<div style="flex:1;min-width:0">{main}</div></div>'
+
+
 KINDS = [("login", k_login, 12), ("settings", k_settings, 16), ("dashboard", k_dashboard, 13),
          ("kiosk", k_kiosk, 12), ("keypad", k_keypad, 8), ("wizard", k_wizard, 9),
          ("admin", k_admin, 14), ("launcher", k_launcher, 5), ("form", k_form, 9)]
 
 
-def build_page(seed):
+#: page kinds only ``--kind`` asks for (outside KINDS, so the seeds of a plain run
+#: draw the pages they always drew)
+EXTRA_KINDS = {"docs": k_docs}
+
+
+def build_page(seed, only=None):
     r = random.Random(seed)
     vw, vh = wpick(r, VIEWPORTS)
     dsf = r.choice(DSFS)
     kname, kfun, _ = r.choices(KINDS, weights=[k[2] for k in KINDS])[0]
+    if only:
+        kname, kfun = only, EXTRA_KINDS.get(only) or dict((k[0], k[1]) for k in KINDS)[only]
     T = make_theme(r, kname)
     if vw <= 800 and T["fs"] > 18:
         T["fs"] = r.choice([16, 18])
@@ -1895,8 +1994,8 @@ class Renderer:
             self.cdp = None  # something is off: use Playwright's screenshot from now on
         return self.page.screenshot(type="png")
 
-    def render(self, seed):
-        doc, meta, vw, vh, dsf, scroll = build_page(seed)
+    def render(self, seed, only=None):
+        doc, meta, vw, vh, dsf, scroll = build_page(seed, only)
         self.use(vw, vh, dsf)
         self.page.set_content(doc, wait_until="load")
         res = self.page.evaluate(EXTRACT_JS, scroll)
@@ -1922,6 +2021,8 @@ def main():
     ap.add_argument("--start", type=int, default=0, help="first index (default 0)")
     ap.add_argument("--restart-every", type=int, default=500)
     ap.add_argument("--html", action="store_true", help="also write NAME.html (debugging)")
+    ap.add_argument("--kind", choices=sorted({k[0] for k in KINDS} | set(EXTRA_KINDS)),
+                    help="only pages of this kind (docs: documentation pages, only drawn this way)")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -1949,7 +2050,7 @@ def main():
                 seed = args.seed * 1_000_003 + i
                 name = os.path.join(args.out, f"{i:06d}")
                 try:
-                    png, ann = rd.render(seed)
+                    png, ann = rd.render(seed, args.kind)
                 except Exception as e:  # browser crash / timeout: restart and go on
                     fails += 1
                     print(f"sample {i} failed: {type(e).__name__}: {str(e)[:200]}", flush=True)
@@ -1962,7 +2063,7 @@ def main():
                     f.write(png)
                 if args.html:
                     with open(name + ".html", "w") as f:
-                        f.write(build_page(seed)[0])
+                        f.write(build_page(seed, args.kind)[0])
                 with open(name + ".json.tmp", "w") as f:
                     json.dump(ann, f, ensure_ascii=False)
                 os.replace(name + ".json.tmp", name + ".json")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from picoagent.vision.verify import (find_arrow, find_outline, find_switch, indicator_beside,
-                                    indicator_state, is_blank, link_marks, refine,
+                                    indicator_state, is_blank, link_extent, link_marks, refine,
                                     refine_indicators, slider_extent)
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
@@ -355,6 +355,75 @@ def words(colour, bg=(255, 255, 255), underline=False):
 ])
 def test_link_marks(colour, bg, underline, link):
     assert link_marks(words(colour, bg, underline), (18, 8, 150, 34)) is link
+
+
+def line_of(parts, bg=(255, 255, 255), underline=(), scale=0.5):
+    """One line of words at y 10-30: ``parts`` [(text, colour)] drawn left to right
+    from x 10 in OpenCV's Hershey font; the parts whose index is in ``underline``
+    underlined.  Returns the image and each part's [x0, x1) in final pixels."""
+    spans, x = [], 10 * SS
+    for text, _ in parts:
+        (w, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale * SS, SS + 1)
+        spans.append((x, x + w))
+        x += w
+
+    def draw(big):
+        for i, ((text, colour), (x0, x1)) in enumerate(zip(parts, spans)):
+            cv2.putText(big, text, (x0, 26 * SS), cv2.FONT_HERSHEY_SIMPLEX, scale * SS, colour,
+                        SS + 1, cv2.LINE_AA)
+            if i in underline:
+                cv2.line(big, (x0, 29 * SS), (x1, 29 * SS), colour, SS)
+    img = render(dict(bg=bg), draw, size=(40, x // SS + 20))
+    return img, [(a // SS, b // SS) for a, b in spans]
+
+
+BLACK, BLUE, GREEN = (30, 30, 30), (13, 110, 253), (46, 125, 50)
+
+
+@pytest.mark.parametrize("colour,bg", [(BLUE, (255, 255, 255)), (GREEN, (255, 255, 255)),
+                                       ((110, 168, 254), (33, 37, 41))])
+def test_link_extent_follows_a_coloured_link_through_its_spaces(colour, bg):
+    # the model boxes the start of a long link; its words run on in their colour past
+    # a ", " and stop at the plain words after it
+    img, sp = line_of([("See ", BLACK if bg[0] > 128 else (230, 230, 230)),
+                       ("fs.read(buf, off)", colour),
+                       (" for more.", BLACK if bg[0] > 128 else (230, 230, 230))], bg=bg)
+    (a0, a1) = sp[1]
+    got = link_extent(img, (a0 - 1, 9, (a1 - a0) // 3, 22))
+    assert got is not None
+    assert abs(got[0] - a0) <= 3 and abs(got[0] + got[2] - a1) <= 3, (got, sp)
+    assert got[1] == 9 and got[3] == 22            # the line's box keeps its height
+
+
+def test_link_extent_stops_between_two_links():
+    # "Help | Terms": the bar between two blue links is black
+    img, sp = line_of([("Help", BLUE), (" | ", BLACK), ("Terms", BLUE)])
+    got = link_extent(img, (sp[0][0] - 1, 9, sp[0][1] - sp[0][0] + 2, 22))
+    assert got is not None and got[0] + got[2] <= sp[1][0] + 3, (got, sp)
+
+
+@pytest.mark.parametrize("colour,bg", [(BLACK, (255, 255, 255)), ((230, 230, 230), (40, 40, 40))])
+def test_link_extent_follows_an_underline(colour, bg):
+    img, sp = line_of([("plain ", colour), ("Release notes", colour), (" after", colour)],
+                      bg=bg, underline=(1,))
+    a0, a1 = sp[1]
+    got = link_extent(img, (a0 + 5, 9, 30, 22))
+    assert got is not None
+    assert abs(got[0] - a0) <= 2 and abs(got[0] + got[2] - a1) <= 2, (got, sp)
+
+
+def test_link_extent_leaves_plain_words_alone():
+    # black words with no underline: nothing tells where a link in them would end
+    img, sp = line_of([("See the release notes for more", BLACK)])
+    assert link_extent(img, (sp[0][0] + 20, 9, 40, 22)) is None
+
+
+def test_refine_widens_a_link_to_its_words():
+    img, sp = line_of([("See ", BLACK), ("filehandle.read(buffer)", BLUE), (" now.", BLACK)])
+    a0, a1 = sp[1]
+    (d,) = refine(img, [Det("link", (a0, 9, (a1 - a0) // 2, 22), 0.3)])
+    assert abs(d.box[0] - a0) <= 3 and abs(d.box[0] + d.box[2] - a1) <= 3
+    assert d.score > 0.3                            # and blue: scored up
 
 
 def stadium(big, x, y, w, h, colour):
