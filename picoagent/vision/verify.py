@@ -830,7 +830,7 @@ def link_extent(image: np.ndarray, box: tuple[int, int, int, int]):
     with no underline are not followed: nothing on the pixels tells where such a
     link ends.  Returns (x, y, w, h), or None."""
     x, y, w, h = box
-    H, W = image.shape[:2]
+    W = image.shape[1]
     if h < 8 or h > 64 or w < 4 or image.ndim != 3:
         return None
     reg = image[y:y + h, x:x + w, :3]

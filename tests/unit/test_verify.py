@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from picoagent.vision.verify import (find_arrow, find_outline, find_switch, indicator_beside,
-                                    indicator_state, is_blank, link_extent, link_marks, refine,
-                                    refine_indicators, slider_extent)
+                                    indicator_state, is_blank, link_extent, link_marks,
+                                    refine, refine_indicators, slider_extent)
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
 DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
