@@ -10,6 +10,11 @@ tests/data/elements/gtk_capture.py, which labels the real GTK screens).
 
     xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out build/elements/gtk --count N --seed S
 
+``--flavour icons`` adds the pictograms GTK apps show and lists around them:
+header-bar title buttons, vertical toolbars, icons in entries, icon views,
+rows of flat icon buttons, sidebars (their rows unlabelled, as on the real set).
+Without it a seed draws the screen it drew before the flavour existed.
+
 Themes: only variants of the themes on the real-screen set are used
 (Arc-Darker, Arc-Lighter, Greybird-dark, Materia-light, -compact,
 -dark-compact, -light-compact), never Adwaita, HighContrast, Arc, Arc-Dark,
