@@ -69,7 +69,7 @@ arm64-check:
 	bash scripts/arm64-check.sh
 
 # ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
-# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~6.5 h here); every stage
+# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~8 h here); every stage
 # is resumable (re-run it after an interruption).  Sizes, seeds and cycles are the ones the
 # shipped model was made with (models/MODEL_CARD.md).
 QT_COUNT ?= 2531
@@ -94,6 +94,11 @@ HTML_DOCS_COUNT ?= 1000
 VAL_GTK_ICONS ?= 100
 VAL_HTML_DOCS ?= 60
 ITERS5 ?= 25000
+# and a sixth at peak lr 8e-4 with small GTK dialogs on a desktop (--flavour dialogs: forms,
+# check lists, often in the screen's corner as under a bare X server), to ITERS6
+GTK_DIALOGS_COUNT ?= 800
+VAL_GTK_DIALOGS ?= 60
+ITERS6 ?= 26500
 ELEM := build/elements
 MODEL_BUILD := build/model
 
@@ -120,6 +125,8 @@ model-data: train-deps
 	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk_icons --count $(VAL_GTK_ICONS) \
 		--seed 104 --flavour icons
 	$(PY) training/gen_html.py --out $(ELEM)/val_html_docs --count $(VAL_HTML_DOCS) --seed 105 --kind docs
+	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk_dialogs --count $(VAL_GTK_DIALOGS) \
+		--seed 106 --flavour dialogs
 
 model-train: model-data
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
@@ -137,6 +144,10 @@ model-train: model-data
 	$(PY) training/gen_html.py --out $(ELEM)/html_docs --count $(HTML_DOCS_COUNT) --seed 5 --kind docs
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
 		--out build/train --iters $(ITERS5) --lr 1.2e-3 --restart
+	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/gtk_dialogs --count $(GTK_DIALOGS_COUNT) \
+		--seed 6 --flavour dialogs
+	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
+		$(ELEM)/gtk_dialogs --out build/train --iters $(ITERS6) --lr 8e-4 --restart
 
 model: model-train
 	$(PY) training/export.py build/train/final.pt $(MODEL_BUILD)/ui-elements-fp32.onnx

@@ -13,7 +13,9 @@ tests/data/elements/gtk_capture.py, which labels the real GTK screens).
 ``--flavour icons`` adds the pictograms GTK apps show and lists around them:
 header-bar title buttons, vertical toolbars, icons in entries, icon views,
 rows of flat icon buttons, sidebars (their rows unlabelled, as on the real set).
-Without it a seed draws the screen it drew before the flavour existed.
+``--flavour dialogs`` draws small dialogs (fields, checks, check lists, buttons)
+pasted on a desktop colour, often at the screen's corner as under a bare X
+server.  Without a flavour a seed draws the screen it drew before flavours existed.
 
 Themes: only variants of the themes on the real-screen set are used
 (Arc-Darker, Arc-Lighter, Greybird-dark, Materia-light, -compact,
@@ -94,8 +96,9 @@ PARTS = {"checks": "checks", "buttons": "button_row", "switches": "switches", "s
 class Screen:
     """One random window; ``marks`` lists (widget, cls, how) to label after drawing."""
 
-    def __init__(self, rng: random.Random, icons: bool = False):
+    def __init__(self, rng: random.Random, icons: bool = False, dialog: bool = False):
         self.r = rng
+        self.dialog = dialog
         self.marks: list = []
         #: the "icons" flavour: pictograms where GTK apps show them (title buttons,
         #: side toolbars, entry icons, icon views, icon rows, lists); off, the
@@ -443,6 +446,54 @@ class Screen:
         sw.add(tv)
         return sw
 
+    def checklist(self):
+        """A list with a check column (zenity --checklist, yad --list): each row's
+        toggle cell is a checkbox (its indicator blob), as on the real set."""
+        r = self.r
+        store = Gtk.ListStore(bool, str, str)
+        for _ in range(r.randint(2, 7)):
+            store.append([r.random() < 0.4, r.choice(OPTIONS + LABELS), r.choice(["on", "12", "—", "ok", ""])])
+        tv = Gtk.TreeView(model=store)
+        tv.set_headers_visible(r.random() < 0.6)
+        tog = Gtk.CellRendererToggle()
+        if r.random() < 0.2:
+            tog.set_radio(True)
+        col = Gtk.TreeViewColumn(r.choice(["", "Pick", "Use", "On"]), tog, active=0)
+        tv.append_column(col)
+        for i, t in enumerate(r.sample(["Name", "Item", "Value", "Description"], r.randint(1, 2))):
+            tv.append_column(Gtk.TreeViewColumn(t, Gtk.CellRendererText(), text=1 + i))
+        self.mark(tv, "radio" if tog.get_radio() else "checkbox", ("tree_toggles", col, tog))
+        return tv
+
+    def dialog_window(self, W, H):
+        """A small dialog as yad / zenity draw one: fields, checks, a list, buttons."""
+        r = self.r
+        root = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=r.choice([2, 4, 6, 8]))
+        root.set_border_width(r.choice([0, 2, 4, 6, 12]))
+        if r.random() < 0.4:
+            root.pack_start(Gtk.Label(label=r.choice(["Sign in", "New account", "Settings",
+                                                      "Choose items", "Connect"]), xalign=0),
+                            False, False, 0)
+        parts = r.sample(["fields", "fields", "checks", "checks", "checklist", "switches"],
+                         r.randint(1, 3))
+        for k in parts:
+            if k == "fields":
+                for _ in range(r.randint(1, 3)):
+                    root.pack_start(self.field_row(), False, False, 0)
+            elif k == "checklist":
+                root.pack_start(self.checklist(), True, True, 0)
+            else:
+                root.pack_start(getattr(self, PARTS[k])(), False, False, 0)
+        row = Gtk.Box(spacing=r.choice([4, 6]))
+        for t in r.sample(["OK", "Cancel", "Apply", "Close", "Yes", "No"], r.randint(1, 3)):
+            row.pack_start(self.mark(Gtk.Button(label=t), "button"), r.random() < 0.3, True, 0)
+        row.set_halign(r.choice([Gtk.Align.END, Gtk.Align.FILL, Gtk.Align.CENTER]))
+        root.pack_end(row, False, False, 0)
+        win = Gtk.OffscreenWindow()
+        win.set_size_request(W, H)
+        win.add(root)
+        return win
+
     def icon_view(self):
         """A Gtk.IconView of pictograms with or without captions (file managers)."""
         from gi.repository import GdkPixbuf  # noqa: F401  (the model's column type)
@@ -622,6 +673,10 @@ def labels(sc: Screen, win, img, pad):
             todo.extend((w, cls, ("cell", b)) for b in icon_view_cells(w, win))
         elif isinstance(how, tuple) and how[0] == "tree_pics":
             todo.extend((w, cls, ("cell", b)) for b in tree_pixbuf_cells(w, how[1], how[2], win))
+        elif isinstance(how, tuple) and how[0] == "tree_toggles":
+            model = w.get_model()
+            for i, b in enumerate(tree_pixbuf_cells(w, how[1], how[2], win)):
+                todo.append((w, cls, ("toggle_cell", b, bool(model[i][0]))))
         else:
             todo.append((w, cls, how))
     for w, cls, how in todo:
@@ -629,6 +684,15 @@ def labels(sc: Screen, win, img, pad):
         if b is None:
             continue
         if isinstance(how, tuple):      # a part of the widget: an entry's icon, a cell
+            if how[0] == "toggle_cell":             # a check cell: its indicator blob
+                ind = indicator(img, how[1])
+                if ind is None:
+                    continue
+                x0, y0, x1, y1 = ind
+                objs.append({"cls": cls, "box": [max(0, x0), max(0, y0), min(img.size[0], x1),
+                                                 min(img.size[1], y1)],
+                             "checked": how[2], "text": None})
+                continue
             if how[0] == "entry_icon":
                 a = w.get_icon_area(how[1])
                 if a.width <= 0 or a.height <= 0:
@@ -674,7 +738,11 @@ def labels(sc: Screen, win, img, pad):
     return objs
 
 
-def make(seed: int, icons: bool = False):
+#: the desktop a dialog is drawn on: black as under a bare X server, or a colour
+DESKTOPS = [(0, 0, 0)] * 3 + [(40, 40, 40), (58, 110, 165), (0, 128, 128), (85, 87, 83), (32, 74, 135)]
+
+
+def make(seed: int, icons: bool = False, dialog: bool = False):
     r = random.Random(seed)
     theme, pad = r.choice(THEMES)
     s = Gtk.Settings.get_default()
@@ -682,8 +750,11 @@ def make(seed: int, icons: bool = False):
     font = "%s %d" % (r.choice(FONTS), r.choice([8, 9, 10, 10, 11, 12, 13]))
     s.props.gtk_font_name = font
     W, H = r.choice([(640, 480), (800, 600), (1024, 640), (1024, 768), (1280, 720), (900, 560)])
-    sc = Screen(r, icons)
-    win = sc.window(W, H)
+    sc = Screen(r, icons, dialog)
+    if dialog:
+        win = sc.dialog_window(r.choice([-1, r.randint(200, 480)]), r.choice([-1, r.randint(100, 360)]))
+    else:
+        win = sc.window(W, H)
     win.show_all()
     settle()
     sc.mark_title_buttons()
@@ -697,7 +768,17 @@ def make(seed: int, icons: bool = False):
     img = img.convert("RGB")
     objs = labels(sc, win, img, pad)
     win.destroy()
-    meta = {"theme": theme, "font": font, "dpr": 1.0, "flavour": "icons" if icons else "widgets"}
+    if dialog:                      # on a desktop, often in the corner (no window manager)
+        desk = Image.new("RGB", (W, H), r.choice(DESKTOPS))
+        ox, oy = (0, 0) if r.random() < 0.4 else (r.randint(0, max(0, W - img.size[0])),
+                                                  r.randint(0, max(0, H - img.size[1])))
+        desk.paste(img, (ox, oy))
+        img = desk
+        for o in objs:
+            o["box"] = [o["box"][0] + ox, o["box"][1] + oy, o["box"][2] + ox, o["box"][3] + oy]
+        objs = [o for o in objs if o["box"][2] <= W and o["box"][3] <= H]
+    flavour = "dialogs" if dialog else "icons" if icons else "widgets"
+    meta = {"theme": theme, "font": font, "dpr": 1.0, "flavour": flavour}
     return img, objs, meta
 
 
@@ -707,9 +788,10 @@ def main(argv=None) -> int:
     ap.add_argument("--count", type=int, required=True, help="generate indices [start, count)")
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--start", type=int, default=0)
-    ap.add_argument("--flavour", choices=("widgets", "icons"), default="widgets",
+    ap.add_argument("--flavour", choices=("widgets", "icons", "dialogs"), default="widgets",
                     help="icons: also title buttons, side toolbars, entry icons, icon views, "
-                         "icon rows and lists (the pictograms GTK apps show)")
+                         "icon rows and lists (the pictograms GTK apps show); dialogs: small "
+                         "dialogs (fields, checks, check lists, buttons) on a desktop")
     a = ap.parse_args(argv)
     if Gdk.Display.get_default() is None:
         print("gen_gtk.py: no X display (run it under xvfb-run -a)", file=sys.stderr)
@@ -727,7 +809,7 @@ def main(argv=None) -> int:
     t0 = time.time()
     for n, i in enumerate(todo, 1):
         seed = a.seed * SEED_MUL + i
-        got = make(seed, a.flavour == "icons")
+        got = make(seed, a.flavour == "icons", a.flavour == "dialogs")
         if got is not None:
             img, objs, meta = got
             base = os.path.join(a.out, f"{i:06d}")

@@ -168,8 +168,26 @@ button{font:16px sans-serif;padding:8px 22px;background:#1967d2;color:#fff;borde
 </form></body></html>"""
 
 
-def _chromium_task(tmp_path, vision, screen, pointer, steps: str):
-    _Recorder.page = FORM_PAGE.encode()
+DOCS_PAGE = """<!doctype html><html><head><title>FileHandle</title><style>
+body{font:16px sans-serif;margin:30px 40px;background:#fff;color:#333}
+a{color:#43853d;text-decoration:none}
+code{font:15px "DejaVu Sans Mono",monospace}
+li{margin:6px 0}
+</style></head><body>
+<h2>Class: FileHandle</h2>
+<p>Table of contents (see the <a href="/send?link=guide">guide</a> first):</p>
+<ul>
+<li><a href="/send?link=appendFile"><code>filehandle.appendFile(data[, options])</code></a></li>
+<li><a href="/send?link=chmod"><code>filehandle.chmod(mode)</code></a></li>
+<li><a href="/send?link=read-options"><code>filehandle.read([options])</code></a></li>
+<li><a href="/send?link=read"><code>filehandle.read(buffer, offset, length)</code></a></li>
+<li><a href="/send?link=readFile"><code>filehandle.readFile(options)</code></a></li>
+<li><a href="/send?link=write"><code>filehandle.write(buffer, offset)</code></a></li>
+</ul></body></html>"""
+
+
+def _chromium_task(tmp_path, vision, screen, pointer, steps: str, page: str = FORM_PAGE):
+    _Recorder.page = page.encode()
     _Recorder.hits = []
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -219,6 +237,21 @@ def test_chromium_form_checkboxes_by_state(tmp_path, xdisplay, vision, screen, p
 """)
     assert res.ok, res.failure
     assert hits == [{"email": "ada@example.org", "topic": "kiosk", "copy": "on"}]
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chromium is not installed")
+def test_chromium_long_link_by_its_whole_text(tmp_path, xdisplay, vision, screen, pointer):
+    """A table of contents of long code-styled links (green, not underlined, as on
+    Node's API docs): the model boxes such a link in pieces, and the link is named
+    by its whole text only once its box is widened to the words of its colour.
+    Four links start "filehandle.read"; the page reports which one was followed."""
+    res, hits = _chromium_task(tmp_path, vision, screen, pointer, """
+  - wait_for: Table of contents
+  - click: {kind: link, text: "filehandle.read(buffer, offset, length)"}
+  - wait_for: Thanks
+""", page=DOCS_PAGE)
+    assert res.ok, res.failure
+    assert hits == [{"link": "read"}]
 
 
 def test_model_runs_once_per_distinct_screen(xdisplay, vision, screen):
