@@ -414,7 +414,6 @@ class Screen:
     def sidebar(self):
         """A tree of words, as a sidebar or navigation list: rows are not elements
         (the real set leaves list and tree rows unlabelled), pictograms in them are."""
-        from gi.repository import GdkPixbuf  # noqa: F401  (the model's column type)
         r = self.r
         pics = r.random() < 0.4
         store = Gtk.TreeStore(str, str)
@@ -496,7 +495,7 @@ class Screen:
 
     def icon_view(self):
         """A Gtk.IconView of pictograms with or without captions (file managers)."""
-        from gi.repository import GdkPixbuf  # noqa: F401  (the model's column type)
+        from gi.repository import GdkPixbuf  # the model's column type
         r = self.r
         theme = Gtk.IconTheme.get_default()
         px = r.choice([24, 32, 48])
