@@ -96,9 +96,8 @@ PARTS = {"checks": "checks", "buttons": "button_row", "switches": "switches", "s
 class Screen:
     """One random window; ``marks`` lists (widget, cls, how) to label after drawing."""
 
-    def __init__(self, rng: random.Random, icons: bool = False, dialog: bool = False):
+    def __init__(self, rng: random.Random, icons: bool = False):
         self.r = rng
-        self.dialog = dialog
         self.marks: list = []
         #: the "icons" flavour: pictograms where GTK apps show them (title buttons,
         #: side toolbars, entry icons, icon views, icon rows, lists); off, the
@@ -636,8 +635,9 @@ def icon_view_cells(iv, win) -> list:
     return out
 
 
-def tree_pixbuf_cells(tv, col, renderer, win) -> list:
-    """Window boxes of a tree view's visible pictogram cells (one column)."""
+def tree_cells(tv, col, renderer, win) -> list:
+    """(path, window box) of a tree view's visible cells of ``renderer`` in column
+    ``col``: pictograms, check cells."""
     origin = tv.translate_coordinates(win, 0, 0)
     if origin is None:
         return []
@@ -654,8 +654,8 @@ def tree_pixbuf_cells(tv, col, renderer, win) -> list:
             ok = bool(pos) and pos[1] > 0
             start, width = (pos[0], pos[1]) if ok else (0, 0)
             if ok and area.height > 0 and 0 <= y and y + area.height <= alloc.height:
-                out.append([origin[0] + x + start, origin[1] + y,
-                            origin[0] + x + start + width, origin[1] + y + area.height])
+                out.append((path, [origin[0] + x + start, origin[1] + y,
+                                   origin[0] + x + start + width, origin[1] + y + area.height]))
             if tv.row_expanded(path):
                 visit(model.iter_children(it))
             it = model.iter_next(it)
@@ -671,41 +671,36 @@ def labels(sc: Screen, win, img, pad):
         if how == "iconview":
             todo.extend((w, cls, ("cell", b)) for b in icon_view_cells(w, win))
         elif isinstance(how, tuple) and how[0] == "tree_pics":
-            todo.extend((w, cls, ("cell", b)) for b in tree_pixbuf_cells(w, how[1], how[2], win))
-        elif isinstance(how, tuple) and how[0] == "tree_toggles":
+            todo.extend((w, cls, ("cell", b)) for _, b in tree_cells(w, how[1], how[2], win))
+        elif isinstance(how, tuple) and how[0] == "tree_toggles":   # column 0: the state
             model = w.get_model()
-            for i, b in enumerate(tree_pixbuf_cells(w, how[1], how[2], win)):
-                todo.append((w, cls, ("toggle_cell", b, bool(model[i][0]))))
+            todo.extend((w, cls, ("toggle_cell", b, bool(model[path][0])))
+                        for path, b in tree_cells(w, how[1], how[2], win))
         else:
             todo.append((w, cls, how))
     for w, cls, how in todo:
         b = box_of(w, win)
         if b is None:
             continue
+        cell_checked = None
         if isinstance(how, tuple):      # a part of the widget: an entry's icon, a cell
-            if how[0] == "toggle_cell":             # a check cell: its indicator blob
-                ind = indicator(img, how[1])
-                if ind is None:
-                    continue
-                x0, y0, x1, y1 = ind
-                objs.append({"cls": cls, "box": [max(0, x0), max(0, y0), min(img.size[0], x1),
-                                                 min(img.size[1], y1)],
-                             "checked": how[2], "text": None})
-                continue
             if how[0] == "entry_icon":
                 a = w.get_icon_area(how[1])
                 if a.width <= 0 or a.height <= 0:
                     continue
                 b = [b[0] + a.x, b[1] + a.y, b[0] + a.x + a.width, b[1] + a.y + a.height]
+                how = "tighten"
+            elif how[0] == "toggle_cell":           # a check cell: its indicator blob
+                b, cell_checked, how = how[1], how[2], "indicator"
             else:
-                b = how[1]
-            how = "tighten"
+                b, how = how[1], "tighten"
         checked = None
         if how == "tab":
             b = [b[0] - pad[0], b[1] - pad[1], b[2] + pad[0], b[3] + pad[1]]
         elif how == "indicator":
             b = indicator(img, b)
-            checked = bool(w.get_active() or w.get_inconsistent())
+            checked = cell_checked if cell_checked is not None else \
+                bool(w.get_active() or w.get_inconsistent())
         elif how == "tighten":
             b = tighten(img, b, strip_lines=cls == "icon" or cls == "link")
         elif how in ("hslider", "vslider"):
@@ -749,7 +744,7 @@ def make(seed: int, icons: bool = False, dialog: bool = False):
     font = "%s %d" % (r.choice(FONTS), r.choice([8, 9, 10, 10, 11, 12, 13]))
     s.props.gtk_font_name = font
     W, H = r.choice([(640, 480), (800, 600), (1024, 640), (1024, 768), (1280, 720), (900, 560)])
-    sc = Screen(r, icons, dialog)
+    sc = Screen(r, icons)
     if dialog:
         win = sc.dialog_window(r.choice([-1, r.randint(200, 480)]), r.choice([-1, r.randint(100, 360)]))
     else:

@@ -1705,7 +1705,10 @@ def k_docs(b):
         for _ in range(r.randint(2, 6) if depth else r.randint(3, 7)):
             t = api_name(r) if (depth or r.random() < 0.5) else r.choice(DOC_TOPICS)
             sub = toc(depth + 1) if depth < 2 and r.random() < 0.3 else ""
-            items.append(f'<li style="margin:{r.choice([2, 4, 6])}px 0">{a(t, code_links and "(" in t or "." in t)}{sub}</li>')
+            # code-styled: every entry with a "." (calls and properties), and with
+            # code_links also one with a "(" (none without a "." are drawn)
+            code = (code_links and "(" in t) or "." in t
+            items.append(f'<li style="margin:{r.choice([2, 4, 6])}px 0">{a(t, code)}{sub}</li>')
         style = r.choice(["disc", "square", "circle", "none"])
         return f'<ul style="list-style:{style};padding-left:{r.choice([18, 24, 32])}px;margin:4px 0">{"".join(items)}</ul>'
 

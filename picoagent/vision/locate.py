@@ -219,6 +219,7 @@ def _indicators_beside(vision, frame: Frame, loc: Locator, anchors, region: Box,
     miss is not the last word on an element the task names by its label; where
     the model did find an indicator, its state stands."""
     out: list[_Scored] = []
+    model_indicators = None                 # the model's, looked up once, when needed
     for rel, ab in anchors:
         if rel not in ("left_of", "right_of"):
             continue
@@ -226,8 +227,10 @@ def _indicators_beside(vision, frame: Frame, loc: Locator, anchors, region: Box,
         if found is None or found[1] != loc.kind or not inside(center(found[0]), region):
             continue
         box, kind = found
-        if any(e.kind in INDICATOR_KINDS and overlaps(e.box, box)
-               for e in vision.elements(frame)):
+        if model_indicators is None:
+            model_indicators = [e.box for e in vision.elements(frame)
+                                if e.kind in INDICATOR_KINDS]
+        if any(overlaps(b, box) for b in model_indicators):
             continue
         on = indicator_state(frame.image, box)
         _note_best(search, f"{kind} ({'checked' if on else 'unchecked'}, pixels)",

@@ -701,27 +701,45 @@ LINK_KINDS = ("link",)
 LINK_HUE, LINK_MIN_SAT, UNDERLINE_SPAN = (95, 135), 90, 0.75
 
 
+def _words(reg: np.ndarray):
+    """The background of a box of words (the commonest colour of its rim) and their
+    ink (differing from it clearly): (bg, ink mask)."""
+    bg = _commonest(np.concatenate([reg[0], reg[-1], reg[:, 0], reg[:, -1]]))
+    return bg, _strong_ink(reg, bg, 40, 0.4)
+
+
+def _ink_hsv(reg: np.ndarray, ink: np.ndarray):
+    """The words' mean colour and its OpenCV HSV (hue, saturation, value)."""
+    mean = reg[ink].mean(0)
+    hsv = cv2.cvtColor(mean.astype(np.uint8).reshape(1, 1, 3), cv2.COLOR_RGB2HSV)[0, 0]
+    return mean, tuple(int(v) for v in hsv)
+
+
+def _underline_rows(ink: np.ndarray) -> np.ndarray:
+    """Rows of the lower half of ``ink`` that a line under the words crosses: ink
+    across UNDERLINE_SPAN of the words' span (words at least half as wide as high)."""
+    h = ink.shape[0]
+    cols = np.nonzero(ink.any(0))[0]
+    span = cols[-1] - cols[0] + 1
+    if span < 0.5 * h:
+        return np.zeros(0, np.int64)
+    return h // 2 + np.nonzero(ink[h // 2:].sum(1) >= UNDERLINE_SPAN * span)[0]
+
+
 def link_marks(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     """Whether the words in ``box`` look like a link: blue ink, or a line under
-    them.  The background is the commonest colour of the box's rim; ink differs
-    from it clearly."""
+    them (:func:`_words`, :func:`_underline_rows`)."""
     x, y, w, h = box
     if h < 8 or w < h or image.ndim != 3:
         return False
     reg = image[y:y + h, x:x + w, :3]
-    bg = _commonest(np.concatenate([reg[0], reg[-1], reg[:, 0], reg[:, -1]]))
-    ink = _strong_ink(reg, bg, 40, 0.4)
-    n = int(ink.sum())
-    if n < 12:
+    _, ink = _words(reg)
+    if int(ink.sum()) < 12:
         return False
-    mean = reg[ink].mean(0).astype(np.uint8).reshape(1, 1, 3)
-    hue, sat, _ = (int(v) for v in cv2.cvtColor(mean, cv2.COLOR_RGB2HSV)[0, 0])
+    _, (hue, sat, _) = _ink_hsv(reg, ink)
     if LINK_HUE[0] <= hue <= LINK_HUE[1] and sat >= LINK_MIN_SAT:
         return True
-    cols = np.nonzero(ink.any(0))[0]
-    span = cols[-1] - cols[0] + 1
-    rows = ink[h // 2:].sum(1)                  # an underline: a row under the words
-    return span >= 0.5 * h and bool((rows >= UNDERLINE_SPAN * span).any())
+    return len(_underline_rows(ink)) > 0
 
 
 #: columns without ink bridged along a slider's groove (tick gaps, anti-aliasing)
@@ -834,8 +852,7 @@ def link_extent(image: np.ndarray, box: tuple[int, int, int, int]):
     if h < 8 or h > 64 or w < 4 or image.ndim != 3:
         return None
     reg = image[y:y + h, x:x + w, :3]
-    bg = _commonest(np.concatenate([reg[0], reg[-1], reg[:, 0], reg[:, -1]]))
-    ink = _strong_ink(reg, bg, 40, 0.4)
+    bg, ink = _words(reg)
     if int(ink.sum()) < 12:
         return None
     bx0, bx1 = max(0, x - LINK_REACH * h), min(W, x + w + LINK_REACH * h)
@@ -851,16 +868,10 @@ def link_extent(image: np.ndarray, box: tuple[int, int, int, int]):
             return None
         return (bx0 + best[0], y, best[1] - best[0], h)
 
-    cols = np.nonzero(ink.any(0))[0]
-    span = cols[-1] - cols[0] + 1
-    rows = ink[h // 2:].sum(1)
-    under = np.nonzero(rows >= UNDERLINE_SPAN * span)[0] if span >= 0.5 * h else []
+    under = _underline_rows(ink)
     if len(under):                                # along the underline, 1-px gaps bridged
-        r = h // 2 + int(under[-1])
-        return overlapping(_runs(inked[r], 1))
-    lc = reg[ink].mean(0)
-    _, sat, val = (int(v) for v in cv2.cvtColor(lc.astype(np.uint8).reshape(1, 1, 3),
-                                                cv2.COLOR_RGB2HSV)[0, 0])
+        return overlapping(_runs(inked[int(under[-1])], 1))
+    lc, (_, sat, val) = _ink_hsv(reg, ink)
     if sat < LINK_MIN_CHROMA or val < 60:
         return None
     # a pixel on the way from the background to the link's colour (its anti-aliased
