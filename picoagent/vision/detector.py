@@ -108,14 +108,16 @@ def model_to_frame_box(box_xyxy: np.ndarray, scale: float, width: int, height: i
 
 
 # ------------------------------------------------------------------------- stages
-def preprocess(image: np.ndarray, info: ModelInfo, scale: float = 1.0) -> np.ndarray:
+def preprocess(image: np.ndarray, info: ModelInfo, scale: float = 1.0, *,
+               raw: bool = False) -> np.ndarray:
     """RGB uint8 H x W x 3 -> float32 [1, 3*r*r, H'/r, W'/r] (r = space_to_depth).
 
     The image is (optionally) scaled, padded to a multiple of ``pad_multiple``
     with the normalisation's zero, rearranged space-to-depth in PyTorch's
     PixelUnshuffle order (channel, dy, dx) while still uint8 (one transposing
     copy of a byte a pixel: 0.9 ms less on 1280x720 than strided float copies),
-    then normalised into float32.
+    then normalised into float32 -- or, with ``raw``, left as bytes, for the int8
+    model, which normalises and quantises them itself (training/quantize.py).
     """
     if scale != 1.0:
         image = cv2.resize(image, (max(1, round(image.shape[1] * scale)),
@@ -130,6 +132,8 @@ def preprocess(image: np.ndarray, info: ModelInfo, scale: float = 1.0) -> np.nda
                                    value=(fill, fill, fill))
     image = image[:, :, :3]
     u8 = image.reshape(ph // r, r, pw // r, r, 3).transpose(4, 1, 3, 0, 2)
+    if raw:
+        return np.ascontiguousarray(u8).reshape(1, 3 * r * r, ph // r, pw // r)
     out = np.empty((1, 3 * r * r, ph // r, pw // r), np.float32)
     out[0] = u8.reshape(3 * r * r, ph // r, pw // r)
     out -= info.mean
@@ -231,6 +235,8 @@ class ElementDetector:
             self._info = ModelInfo.from_metadata(sess.get_modelmeta().custom_metadata_map,
                                                  str(self.path))
             self._input = sess.get_inputs()[0].name
+            #: the int8 model takes the image's bytes; a float one (fp32) normalised floats
+            self._raw = sess.get_inputs()[0].type == "tensor(uint8)"
             self._session = sess
 
     @property
@@ -250,7 +256,7 @@ class ElementDetector:
         info = self.info
         h, w = image.shape[:2]
         scale = frame_to_model_scale(w, h)
-        x = preprocess(image, info, scale)
+        x = preprocess(image, info, scale, raw=self._raw)
         scores, checked, ltrb = self.infer(x)
         r = info.space_to_depth
         thr = score_threshold if score_threshold is not None else self._score_threshold

@@ -288,6 +288,75 @@ def outline_kind(found) -> str | None:
     return None
 
 
+#: a radio's inside, in radii of its outline: the mark (a dot) is looked for within
+#: RADIO_INNER, against the commonest colour from RADIO_BAND out; marks wholly
+#: beyond RADIO_BAND are the inner edge of a thick ring
+RADIO_INNER, RADIO_BAND = 0.65, 0.4
+#: a dot (or a dash: GTK's mixed state): centred to within this share of the size,
+#: filling this much of its bounding box, and the same mirrored up-down and
+#: left-right (IoU with itself so mirrored: dots of 180 radios on the generated and
+#: real sets 0.85-1.0; a bold "3" 0.68, "A" and "K" 0.48-0.53)
+RADIO_DOT_OFFSET, RADIO_DOT_FILL, RADIO_DOT_MIRRORED = 0.2, 0.6, 0.75
+#: a pixel is part of a radio's mark when a channel differs from the inside's colour
+#: by more than this
+RADIO_MARK_DIFF = 40
+
+
+def radio_inside(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the disk outlined at ``box`` (x, y, w, h) holds what a radio does:
+    nothing (off), or one solid centred dot or dash (on).  A disk with letters or
+    a digit inside is an avatar or a wizard's step."""
+    x, y, w, h = box
+    if h < MIN_SIDE or w < MIN_SIDE:
+        return True
+    c = image[y:y + h, x:x + w].astype(np.int16)
+    if c.ndim == 2:
+        c = c[:, :, None]
+    yy, xx = np.mgrid[0:h, 0:w]
+    r = np.hypot((xx - (w - 1) / 2.0) / (w / 2.0), (yy - (h - 1) / 2.0) / (h / 2.0))
+    inner, band = r < RADIO_INNER, (r >= RADIO_BAND) & (r < RADIO_INNER)
+    if not band.any():
+        return True
+    fill = _commonest(c[band])
+    mark = ((np.abs(c - fill).max(2) > RADIO_MARK_DIFF) & inner).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mark, connectivity=8)
+    # parts wholly out of RADIO_BAND are the inner edge of a thick ring
+    dots = sorted(set(np.unique(lab[(r < RADIO_BAND) & (mark > 0)]).tolist()) - {0})
+    if not dots:
+        # nothing inside a ring, or a disk of one colour: a white radio on a dark
+        # page is drawn as one (and so is a password's dot: told by in_word)
+        return True
+    i = max(dots, key=lambda i: stats[i, cv2.CC_STAT_AREA])
+    mx, my, mw, mh, area = stats[i]
+    off = max(abs((2 * mx + mw - w) / w), abs((2 * my + mh - h) / h))
+    m = lab[my:my + mh, mx:mx + mw] == i
+    mirrored = min((m & m[::-1]).sum() / (m | m[::-1]).sum(),
+                   (m & m[:, ::-1]).sum() / (m | m[:, ::-1]).sum())
+    return bool(off <= RADIO_DOT_OFFSET and area >= RADIO_DOT_FILL * mw * mh
+                and mirrored >= RADIO_DOT_MIRRORED
+                and area >= 0.9 * stats[dots, cv2.CC_STAT_AREA].sum())
+
+
+#: ink this close beside a round shape (share of its size, at least 2 px) makes it a
+#: letter of a word ("O", "o"), not a radio: a radio's label keeps 3 px or more away
+WORD_GAP = 0.12
+
+
+def in_word(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the shape at ``box`` (x, y, w, h) has ink right beside it, left or
+    right, across its middle half: a letter among letters."""
+    x, y, w, h = box
+    H, W = image.shape[:2]
+    g = max(2, int(round(WORD_GAP * max(w, h))))
+    frame = image[max(0, y - 2):min(H, y + h + 2), max(0, x - 2):min(W, x + w + 2)]
+    around = _commonest(np.concatenate([frame[0], frame[-1], frame[:, 0], frame[:, -1]]))
+    rows = slice(y + h // 4, y + h - h // 4)
+    for side in (image[rows, max(0, x - g):x], image[rows, x + w:min(W, x + w + g)]):
+        if side.size and (np.abs(side.astype(np.int16) - around).max(-1) > RADIO_MARK_DIFF).any():
+            return True
+    return False
+
+
 def check_indicator(image: np.ndarray, d):
     """A checkbox / radio detection snapped to its outline and classed by its
     shape, scored up.  A solid shape that is no clean square or disk is an icon
@@ -297,6 +366,9 @@ def check_indicator(image: np.ndarray, d):
     found = find_outline(image, d.box)
     if found is not None:
         kind = outline_kind(found)
+        if kind == "radio" and not radio_inside(image, tuple(int(v) for v in found[0])) \
+                or kind == "radio" and in_word(image, tuple(int(v) for v in found[0])):
+            return replace(d, score=d.score * UNVERIFIED_SCALE), False
         if kind is not None:
             return replace(d, kind=kind, box=tuple(int(v) for v in found[0]),
                            score=_raised(d.score)), True
@@ -450,7 +522,14 @@ def find_arrow(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     reg = image[y:y + h, x + w - rw:x + w]
     if reg.ndim == 2:
         reg = reg[:, :, None]
-    ink = _strong_ink(reg, _commonest(reg), ARROW_MIN_DIFF, ARROW_REL_DIFF).astype(np.uint8)
+    # the face row by row (its median: Qt's Fusion and style sheets shade it top to
+    # bottom); the strongest difference measured inside the border (a dark border
+    # would set it so high that a light arrow falls under it)
+    face = np.median(reg, axis=1, keepdims=True).astype(np.int16)
+    d = np.abs(reg.astype(np.int16) - face).max(2)
+    inside = d[2:h - 2, :max(1, rw - 2)]
+    ink = (d > max(ARROW_MIN_DIFF, ARROW_REL_DIFF * int(inside.max() if inside.size else 0))
+           ).astype(np.uint8)
     n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     for i in range(1, n):
         bx, by, bw, bh, _ = (int(v) for v in st[i])
@@ -746,6 +825,8 @@ def link_marks(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 SLIDER_GAP = 2
 #: a groove is at least this many times as long as it is thick
 SLIDER_MIN_ASPECT = 3.0
+#: and its fullest row has ink along this share of its length (a word's rows do not)
+SLIDER_MIN_RUN = 0.7
 
 
 def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
@@ -800,7 +881,7 @@ def slider_extent(image: np.ndarray, box: tuple[int, int, int, int]):
     while r1 < len(counts) and counts[r1] >= need:
         r1 += 1
     thick = r1 - r0
-    if b - a < SLIDER_MIN_ASPECT * thick:
+    if b - a < SLIDER_MIN_ASPECT * thick or counts[mid] < SLIDER_MIN_RUN * (b - a):
         return None
     out = (a, cy0 + r0, b - a, thick)
     return (out[1], out[0], out[3], out[2]) if vertical else out
@@ -811,7 +892,7 @@ def check_slider(image: np.ndarray, d):
     unchanged: (detection, whether a groove was found)."""
     ext = slider_extent(image, d.box)
     if ext is None:
-        return d, False
+        return replace(d, score=d.score * UNVERIFIED_SCALE), False
     return replace(d, box=ext), True
 
 

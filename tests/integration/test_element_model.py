@@ -51,6 +51,11 @@ def test_shipped_model_file_and_metadata(detector):
     assert info.classes == ELEMENT_KINDS
     assert info.stateful == STATEFUL_KINDS
     assert info.strides == (8, 16, 32) and info.space_to_depth == 4
+    # it takes the image's bytes (training/quantize.py: byte_input), and the detector
+    # feeds it bytes
+    import onnxruntime as ort
+    inp = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).get_inputs()[0]
+    assert inp.type == "tensor(uint8)" and detector._raw
 
 
 def test_real_screenshots_recall_and_precision(detector):

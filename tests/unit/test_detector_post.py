@@ -57,6 +57,17 @@ def test_preprocess_is_pixel_unshuffle_of_the_normalised_padded_image():
     np.testing.assert_allclose(x[0], ref, atol=1e-6)
 
 
+def test_preprocess_raw_is_the_same_unshuffle_in_bytes():
+    """The int8 model takes bytes (training/quantize.py: byte_input): the same
+    layout, padded with round(mean), not normalised."""
+    rng = np.random.default_rng(1)
+    img = rng.integers(0, 256, (50, 70, 3), dtype=np.uint8)
+    x = D.preprocess(img, INFO)
+    b = D.preprocess(img, INFO, raw=True)
+    assert b.shape == x.shape and b.dtype == np.uint8 and b.flags.c_contiguous
+    np.testing.assert_allclose((b.astype(np.float32) - 127.5) / 63.75, x, atol=1e-6)
+
+
 def test_decode_one_peak_gives_its_box_and_class():
     h, w = 64, 96
     scores, checked, ltrb, pts = outputs(h, w)

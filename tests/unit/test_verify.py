@@ -178,6 +178,48 @@ def test_a_mark_is_scored_down_and_an_icon_becomes_one():
     assert (icon.kind, icon.score, icon.box, icon.checked) == ("icon", 0.3, dets[1].box, None)
 
 
+def _disk(big, cx, cy, r, colour):
+    cv2.circle(big, (cx * SS, cy * SS), r * SS, colour, -1, cv2.LINE_AA)
+
+
+def _round_things(big):
+    """Round shapes that are no radios, at x = 20, 70, 170 (y 30): an avatar (a
+    disk with initials), a wizard's step (a disk with a digit), a big "O"
+    starting a word; and radios: a plain disk at 120, and one with a thick ring,
+    on, at 250."""
+    _disk(big, 36, 46, 16, (60, 120, 200))
+    cv2.putText(big, "AK", (25 * SS, 51 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
+                (255, 255, 255), SS)
+    _disk(big, 86, 46, 16, (0, 128, 128))
+    cv2.putText(big, "3", (81 * SS, 53 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * SS,
+                (255, 255, 255), 2 * SS)
+    _disk(big, 136, 46, 8, (40, 40, 40))
+    # "O" then "pen" 2 px on, as a proportional font sets them
+    (wo, _), _ = cv2.getTextSize("O", cv2.FONT_HERSHEY_SIMPLEX, 1.1 * SS, 2 * SS)
+    cv2.putText(big, "O", (170 * SS, 58 * SS), cv2.FONT_HERSHEY_SIMPLEX, 1.1 * SS,
+                (40, 40, 40), 2 * SS)
+    cv2.putText(big, "pen", (170 * SS + wo - 2 * SS, 58 * SS), cv2.FONT_HERSHEY_SIMPLEX,
+                1.1 * SS, (40, 40, 40), 2 * SS)
+    _disk(big, 268, 46, 16, (255, 255, 255))
+    _disk(big, 268, 46, 10, (0, 0, 0))
+    _disk(big, 268, 46, 6, (40, 220, 40))
+
+
+def test_round_shapes_that_are_no_radios_are_scored_down():
+    """A disk passes as a radio only when it holds nothing, or one centred dot (or a
+    dash), and stands apart from the words beside it."""
+    img = render(PALE, _round_things, size=(80, 300))
+    boxes = [(18, 28, 36, 36), (68, 28, 36, 36), (168, 28, 34, 34)]
+    for box in boxes:
+        found = find_outline(img, box)
+        assert found is not None, box           # each is a clean disk ...
+    dets = [Det("radio", b, 0.6) for b in boxes]
+    out = refine_indicators(img, dets + [Det("radio", (126, 36, 20, 20), 0.6),
+                                         Det("radio", (248, 28, 40, 40), 0.6)])
+    assert [d.score for d in out[:3]] == [0.3] * 3            # ... but no radio
+    assert [(d.kind, d.score) for d in out[3:]] == [("radio", 0.8)] * 2
+
+
 def test_other_kinds_pass_through_untouched():
     img, box = checkbox(LIGHT, True)
     dets = [Det("button", (0, 0, 30, 20), 0.9), Det("icon", box, 0.5)]
@@ -504,12 +546,16 @@ def test_a_slider_boxed_in_pieces_becomes_one_whole_slider(vertical):
     assert len(out) == 1 and iou(out[0].box, whole) >= 0.85
 
 
-def test_a_slider_box_with_no_groove_is_kept():
-    img = render(GTK, lambda big: None, size=(80, 300))
+def test_a_slider_box_with_no_groove_is_scored_down():
+    def draw(big):
+        cv2.circle(big, (100 * SS, 38 * SS), 8 * SS, (120, 120, 120), -1)   # a knob alone
+    img = render(GTK, draw, size=(80, 300))
     det = Det("slider", (40, 30, 200, 16), 0.5)
     assert slider_extent(img, det.box) is None
-    # and nothing inside: a slider always shows its groove, so it is dropped
-    assert refine(img, [det]) == []
+    assert [(d.box, d.score) for d in refine(img, [det])] == [(det.box, 0.25)]
+    # and with nothing inside: a slider always shows its groove, so it is dropped
+    blank = render(GTK, lambda big: None, size=(80, 300))
+    assert refine(blank, [Det("slider", (40, 30, 200, 16), 0.7)]) == []
 
 
 def test_a_box_with_nothing_inside_is_dropped():
