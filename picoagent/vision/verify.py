@@ -984,8 +984,57 @@ def check_link(image: np.ndarray, d):
     return replace(d, score=_raised(d.score)), True
 
 
+ICON_KINDS = ("icon",)
+#: an icon's ink differs from what it sits on by more than this in a channel (a
+#: pictogram's anti-aliased rim is left out)
+ICON_INK_DIFF = 24
+#: ink is searched this share of the box's size around it; ink reaching the
+#: searched window's edge belongs to something larger (a button's face, a panel)
+ICON_REACH = 0.35
+
+
+def icon_extent(image: np.ndarray, box: tuple[int, int, int, int]):
+    """The pictogram the model boxed a few pixels off: the bounding box (x, y, w,
+    h) of the pieces of ink that reach into the middle half of ``box``, against
+    each of :func:`backgrounds_for` in turn (what the box sits on: a window, a
+    button's face); or None when there is no such ink, or it runs out of the
+    searched window."""
+    x, y, w, h = box
+    window = search_window(image, box, max(3, int(ICON_REACH * w)), max(3, int(ICON_REACH * h)))
+    x0, y0, x1, y1 = window
+    win = image[y0:y1, x0:x1]
+    if win.ndim == 2:
+        win = win[:, :, None]
+    if win.shape[0] < 4 or win.shape[1] < 4:
+        return None
+    cx0, cy0 = x - x0 + w // 4, y - y0 + h // 4
+    for bg in backgrounds_for(image, window, box):
+        ink = (np.abs(win.astype(np.int16) - bg).max(2) > ICON_INK_DIFF).astype(np.uint8)
+        n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        core = lab[cy0:cy0 + max(1, h - h // 2), cx0:cx0 + max(1, w - w // 2)]
+        parts = [i for i in np.unique(core).tolist() if i]
+        if not parts:
+            continue
+        bx0, by0 = min(st[i, 0] for i in parts), min(st[i, 1] for i in parts)
+        bx1 = max(st[i, 0] + st[i, 2] for i in parts)
+        by1 = max(st[i, 1] + st[i, 3] for i in parts)
+        if not _touches_rim((bx0, by0, bx1 - bx0, by1 - by0), window, *image.shape[1::-1]):
+            return (int(bx0 + x0), int(by0 + y0), int(bx1 - bx0), int(by1 - by0))
+    return None
+
+
+def check_icon(image: np.ndarray, d):
+    """An icon detection snapped to its pictogram's ink (:func:`icon_extent`), score
+    unchanged; or unchanged: (detection, whether its ink was found)."""
+    ext = icon_extent(image, d.box)
+    if ext is None:
+        return d, False
+    return replace(d, box=ext), True
+
+
 SLIDER_KINDS = ("slider",)
-VERIFIED_KINDS = INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS + LINK_KINDS + SLIDER_KINDS
+VERIFIED_KINDS = (INDICATOR_KINDS + FIELD_KINDS + BUTTON_KINDS + LINK_KINDS + SLIDER_KINDS
+                  + ICON_KINDS)
 #: candidates of one kind checked per frame, highest scores first (48 -> 64 with
 #: v1.4.0: on xcalc it leaves 101 button candidates, many straddling two keys, and
 #: the "-" key's came 58th; real mAP 0.641 -> 0.642)
@@ -993,6 +1042,7 @@ MAX_CHECKED = 64
 #: fields, dropdowns, buttons, sliders and links are checked from this score up (links
 #: from 0.1 cost 5 ms a frame for AP +0.002); indicators from the detector's floor (0.05)
 BOX_FLOOR = 0.2
+KIND_FLOOR = {"icon": 0.1}
 
 
 #: kinds that always show something inside their box (words, a glyph, a knob, a
@@ -1033,7 +1083,8 @@ def is_blank(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 _ONE_CHECKS = {**{k: check_indicator for k in INDICATOR_KINDS},
                **{k: check_field for k in FIELD_KINDS},
                **{k: check_link for k in LINK_KINDS},
-               **{k: check_slider for k in SLIDER_KINDS}}
+               **{k: check_slider for k in SLIDER_KINDS},
+               **{k: check_icon for k in ICON_KINDS}}
 
 
 def _check(image: np.ndarray, d):
@@ -1066,7 +1117,8 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
         if _overlaps_any(found.get(d.kind, ()), d.box, same_iou):
             continue
         n = checked.get(d.kind, 0)
-        if n >= MAX_CHECKED or (d.kind not in INDICATOR_KINDS and d.score < BOX_FLOOR):
+        if n >= MAX_CHECKED or (d.kind not in INDICATOR_KINDS
+                                and d.score < KIND_FLOOR.get(d.kind, BOX_FLOOR)):
             out.append(d)
             continue
         checked[d.kind] = n + 1

@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from picoagent.vision.verify import (find_arrow, find_outline, find_switch, indicator_beside,
-                                    indicator_state, is_blank, link_extent, link_marks,
-                                    refine, refine_indicators, slider_extent)
+from picoagent.vision.verify import (find_arrow, find_outline, find_switch, icon_extent,
+                                    indicator_beside, indicator_state, is_blank, link_extent,
+                                    link_marks, refine, refine_indicators, slider_extent)
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
 DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
@@ -571,3 +571,29 @@ def test_a_box_with_nothing_inside_is_dropped():
     kept = refine(img, [Det("button", edge, 0.6), Det("menu_item", edge, 0.5),
                         Det("text_field", edge, 0.5), Det("button", (110, 8, 50, 24), 0.5)])
     assert [d.kind for d in kept] == ["text_field", "button"]
+
+
+def icon_screen():
+    """A gear-like pictogram (a ring with a dot, 18 px, at 40, 30) on the window; a
+    flat button face (100-160 x 24-56) holding a 16-px "x" pictogram at 122, 32; a
+    panel edge running past everything near 200, 20-70."""
+    def draw(big):
+        cv2.circle(big, (49 * SS, 39 * SS), 8 * SS, GTK["text"], 2 * SS, cv2.LINE_AA)
+        cv2.circle(big, (49 * SS, 39 * SS), 2 * SS, GTK["text"], -1, cv2.LINE_AA)
+        cv2.rectangle(big, (100 * SS, 24 * SS), (160 * SS - 1, 56 * SS - 1), (210, 205, 200), -1)
+        cv2.line(big, (123 * SS, 33 * SS), (137 * SS, 47 * SS), GTK["text"], 2 * SS, cv2.LINE_AA)
+        cv2.line(big, (137 * SS, 33 * SS), (123 * SS, 47 * SS), GTK["text"], 2 * SS, cv2.LINE_AA)
+        cv2.rectangle(big, (200 * SS, 0), (300 * SS, 80 * SS), (60, 60, 60), -1)
+    return render(GTK, draw, size=(80, 300))
+
+
+def test_an_icon_box_is_snapped_to_its_pictogram():
+    img = icon_screen()
+    gear = icon_extent(img, (37, 29, 20, 22))               # a few pixels off and loose
+    assert iou(gear, (40, 30, 18, 18)) >= 0.8
+    cross = icon_extent(img, (118, 29, 22, 22))             # on the button's face
+    assert iou(cross, (122, 32, 16, 16)) >= 0.7
+    assert icon_extent(img, (205, 30, 20, 20)) is None      # ink past the window: a panel
+    assert icon_extent(img, (250, 10, 1, 1)) is None
+    out = refine(img, [Det("icon", (37, 29, 20, 22), 0.5), Det("icon", (39, 31, 17, 20), 0.3)])
+    assert [(d.box, d.score) for d in out] == [(gear, 0.5)]  # both snapped onto one
