@@ -12,7 +12,8 @@ import pytest
 
 from picoagent.vision.verify import (find_arrow, find_outline, find_switch, icon_extent,
                                     indicator_beside, indicator_state, is_blank, link_extent,
-                                    link_marks, refine, refine_indicators, slider_extent)
+                                    link_marks, link_words, refine, refine_indicators,
+                                    slider_extent)
 
 LIGHT = dict(bg=(246, 245, 244), border=(190, 182, 176), fill=(53, 132, 228), mark=(255, 255, 255))
 DARK = dict(bg=(53, 53, 53), border=(110, 110, 110), fill=(21, 83, 158), mark=(255, 255, 255))
@@ -466,6 +467,23 @@ def test_refine_widens_a_link_to_its_words():
     (d,) = refine(img, [Det("link", (a0, 9, (a1 - a0) // 2, 22), 0.3)])
     assert abs(d.box[0] - a0) <= 3 and abs(d.box[0] + d.box[2] - a1) <= 3
     assert d.score > 0.3                            # and blue: scored up
+
+
+def test_a_loose_link_box_is_drawn_in_to_its_words():
+    """The model boxes links a few pixels loose all round; a link's box is its
+    words' columns and their rows with a little leading (a browser's line box)."""
+    img, sp = line_of([("Privacy policy", BLUE)])
+    a0, a1 = sp[0]
+    ys = np.nonzero((np.abs(img.astype(int) - 255).max(2) > 40).any(1))[0]
+    loose = (a0 - 6, 4, a1 - a0 + 12, 32)
+    x, y, w, h = link_words(img, loose)
+    assert abs(x - a0) <= 1 and abs(x + w - a1) <= 2
+    ink_h = ys[-1] - ys[0] + 1
+    assert y < ys[0] and y + h > ys[-1] + 1 and h <= 1.4 * ink_h
+    (d,) = refine(img, [Det("link", loose, 0.3)])
+    assert d.box == (x, y, w, h) and d.score > 0.3
+    assert link_words(img, (a1 + 3, 4, 15, 30)) is None      # no words there
+    assert link_words(img, (a1 + 200, 4, 40, 30)) is None    # off the frame
 
 
 def stadium(big, x, y, w, h, colour):
