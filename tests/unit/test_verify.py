@@ -537,13 +537,16 @@ def test_a_pill_button_is_no_switch(label):
     assert d.kind == "button"
 
 
-def slider_screen(vertical=False):
+def slider_screen(vertical=False, light_knob=False):
     """A 200-px slider (4-px groove, 16-px round handle at 30 %) with a label
-    8 px past its end: horizontal at (40, 30), or the same turned upright."""
+    8 px past its end: horizontal at (40, 30), or the same turned upright.  The
+    handle is grey, or white with a 1-px grey outline (Adwaita's)."""
     def draw(big):
         cv2.rectangle(big, (40 * SS, 36 * SS), (240 * SS - 1, 40 * SS - 1), (200, 200, 200), -1)
         cv2.rectangle(big, (40 * SS, 36 * SS), (100 * SS - 1, 40 * SS - 1), (53, 132, 228), -1)
         cv2.circle(big, (100 * SS, 38 * SS), 8 * SS, (120, 120, 120), -1)
+        if light_knob:
+            cv2.circle(big, (100 * SS, 38 * SS), 7 * SS, GTK["bg"], -1)
         cv2.putText(big, "Vol", (248 * SS, 43 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
                     GTK["text"], SS)
     img = render(GTK, draw, size=(80, 300))
@@ -552,9 +555,10 @@ def slider_screen(vertical=False):
     return img, (40, 30, 200, 16)
 
 
+@pytest.mark.parametrize("light_knob", [False, True], ids=["grey-knob", "light-knob"])
 @pytest.mark.parametrize("vertical", [False, True], ids=["horizontal", "vertical"])
-def test_a_slider_boxed_in_pieces_becomes_one_whole_slider(vertical):
-    img, whole = slider_screen(vertical)
+def test_a_slider_boxed_in_pieces_becomes_one_whole_slider(vertical, light_knob):
+    img, whole = slider_screen(vertical, light_knob)
     pieces = [(80, 28, 50, 20), (150, 31, 60, 12)]          # around the handle, on the groove
     if vertical:
         pieces = [(y, x, h, w) for x, y, w, h in pieces]
