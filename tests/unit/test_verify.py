@@ -262,6 +262,25 @@ def test_short_field_box_is_snapped_to_the_drawn_field(desktop):
     assert d.score > 0.35
 
 
+def test_a_text_area_boxed_in_pieces_becomes_the_whole_area():
+    """A multi-line text view (white, 1-px border, 200 x 120) holding lines of words:
+    the model boxes it in overlapping pieces; each snaps to the drawn area."""
+    def draw(big):
+        rounded_square_rect(big, 40, 20, 200, 120, GTK["border"], 1)
+        rounded_square_rect(big, 41, 21, 198, 118, GTK["base"], 1)
+        for i in range(6):
+            cv2.putText(big, "lorem ipsum dolor", (46 * SS, (38 + 18 * i) * SS),
+                        cv2.FONT_HERSHEY_SIMPLEX, 0.4 * SS, GTK["text"], SS)
+    img = render(GTK, draw, size=(170, 300))
+    pieces = [Det("text_field", (60, 40, 120, 60), 0.6), Det("text_field", (50, 70, 170, 50), 0.4)]
+    out = refine(img, pieces)
+    assert len(out) == 1 and iou(out[0].box, (40, 20, 200, 120)) >= 0.9
+    assert out[0].score == 0.6              # snapped, not scored up (a card looks the same)
+    # a single-line candidate is not taken for the area around it
+    (one,) = refine(img, [Det("text_field", (60, 30, 120, 24), 0.4)])
+    assert iou(one.box, (40, 20, 200, 120)) < 0.5
+
+
 def test_field_without_a_drawn_box_keeps_the_models_box_and_score():
     img = render(GTK, lambda big: cv2.putText(big, "type here", (70 * SS, 40 * SS),
                                               cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
