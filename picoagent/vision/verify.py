@@ -471,15 +471,22 @@ def _iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def _inter(a, b) -> int:
+    """The area two boxes (x, y, w, h) share."""
+    ix = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    iy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return ix * iy if ix > 0 and iy > 0 else 0
+
+
+def _solid(found) -> list:
+    """The boxes of :func:`shapes` results that are solid rectangles (filling
+    FIELD_MIN_FILL of their box) wholly inside the searched window."""
+    return [b for b, mask, _, at_rim in found if not at_rim and mask.mean() >= FIELD_MIN_FILL]
+
+
 def _inside_any(boxes, b, share: float = 0.9) -> bool:
     """Whether ``share`` of box ``b`` lies inside one of ``boxes`` (x, y, w, h)."""
-    x, y, w, h = b
-    for bx, by, bw, bh in boxes:
-        ix = min(x + w, bx + bw) - max(x, bx)
-        iy = min(y + h, by + bh) - max(y, by)
-        if ix > 0 and iy > 0 and ix * iy >= share * w * h:
-            return True
-    return False
+    return any(_inter(o, b) >= share * b[2] * b[3] for o in boxes)
 
 
 def _overlaps_any(boxes, b, thr: float) -> bool:
@@ -590,17 +597,9 @@ def find_area(image: np.ndarray, box: tuple[int, int, int, int]):
         return bh >= AREA_MIN_H and bw >= AREA_MIN_H
 
     for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
-        best = None
-        for b, mask, _, at_rim in found:
-            if at_rim or mask.mean() < FIELD_MIN_FILL:
-                continue
-            bx, by, bw, bh = b
-            ix = max(0, min(bx + bw, x + w) - max(bx, x))
-            iy = max(0, min(by + bh, y + h) - max(by, y))
-            if ix * iy >= 0.8 * w * h and (best is None or bw * bh < best[2] * best[3]):
-                best = b
-        if best is not None:
-            return best
+        holding = [b for b in _solid(found) if _inter(b, box) >= 0.8 * w * h]
+        if holding:
+            return min(holding, key=lambda b: b[2] * b[3])
     return None
 
 
@@ -642,15 +641,8 @@ def button_boxes(image: np.ndarray, box: tuple[int, int, int, int]) -> list:
         return max(BUTTON_MIN_H, 0.5 * h) <= bh <= 1.6 * h and bw >= BUTTON_MIN_ASPECT * bh
 
     for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
-        out = []
-        for cand, mask, _, at_rim in found:
-            if at_rim or mask.mean() < FIELD_MIN_FILL:
-                continue
-            bx, by, bw, bh = cand
-            ix = max(0, min(bx + bw, x + w) - max(bx, x))
-            iy = max(0, min(by + bh, y + h) - max(by, y))
-            if ix * iy >= BUTTON_INSIDE * bw * bh or _iou(cand, box) >= 0.5:
-                out.append(cand)
+        out = [c for c in _solid(found)
+               if _inter(c, box) >= BUTTON_INSIDE * c[2] * c[3] or _iou(c, box) >= 0.5]
         if out:
             return sorted(out)
     return []
