@@ -206,6 +206,16 @@ def _round_things(big):
     _disk(big, 268, 46, 6, (40, 220, 40))
 
 
+@pytest.mark.parametrize("checked", [False, True])
+def test_the_pixels_decide_the_state_where_the_model_is_unsure(checked):
+    img, box = checkbox(LIGHT, checked)
+    unsure = Det("checkbox", loose(box), 0.5, not checked, 0.45 if checked else 0.55)
+    sure = Det("checkbox", loose(box), 0.5, not checked, 0.1 if checked else 0.9)
+    a, b = refine_indicators(img, [unsure, sure])
+    assert a.checked is checked            # read from the pixels
+    assert b.checked is (not checked)      # the model's word where it is sure
+
+
 def test_round_shapes_that_are_no_radios_are_scored_down():
     """A disk passes as a radio only when it holds nothing, or one centred dot (or a
     dash), and stands apart from the words beside it."""
