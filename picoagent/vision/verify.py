@@ -29,8 +29,7 @@ something larger and are ignored.
   wide, overlapping the box (IoU >= 0.3) becomes the box; a down arrow at its
   right end makes it a dropdown, none a text field; score raised.  A text field
   candidate 44 px high or more with no such rectangle is snapped to the
-  smallest solid rectangle holding it (a text area), score unchanged, and field
-  candidates inside a text field already found are dropped as its pieces.  Neither a
+  smallest solid rectangle holding it (a text area), score unchanged.  Neither a
   box nor an arrow: the model's box and score stay (underline-only fields exist).
 * Button: the drawn button (a solid rectangle) becomes the box; a box over two
   or more drawn buttons side by side is split into them; one whose words sit
@@ -496,11 +495,6 @@ def _solid(found) -> list:
     return [b for b, mask, _, at_rim in found if not at_rim and mask.mean() >= FIELD_MIN_FILL]
 
 
-def _inside_any(boxes, b, share: float = 0.9) -> bool:
-    """Whether ``share`` of box ``b`` lies inside one of ``boxes`` (x, y, w, h)."""
-    return any(_inter(o, b) >= share * b[2] * b[3] for o in boxes)
-
-
 def _overlaps_any(boxes, b, thr: float) -> bool:
     """Whether box ``b`` has an IoU above ``thr`` with any of ``boxes`` (x, y, w, h):
     :func:`_iou` inlined with early exits; refine asks this some 1,000 times a frame."""
@@ -590,7 +584,7 @@ def find_arrow(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 
 
 #: a multi-line field (a text area, a text view): a candidate this high at least is
-#: looked for inside a solid rectangle up to AREA_REACH of its size larger each way.
+#: looked for inside a solid rectangle up to AREA_REACH of its larger side beyond it.
 #: Its box is snapped to it, its score not raised: a card or panel holding words
 #: looks the same (raised: real text field AP 0.65, generated 0.70, 37 more false
 #: fields on the generated screens; not raised: 0.66 and 0.71)
@@ -603,10 +597,12 @@ def find_area(image: np.ndarray, box: tuple[int, int, int, int]):
     x, y, w, h = box
     if h < AREA_MIN_H:
         return None
-    x0, y0, x1, y1 = search_window(image, box, int(AREA_REACH * w), int(AREA_REACH * h))
+    reach = int(AREA_REACH * max(w, h))
+    x0, y0, x1, y1 = search_window(image, box, reach, reach)
 
     def keep(bx, by, bw, bh):
-        return bh >= AREA_MIN_H and bw >= AREA_MIN_H
+        # not the whole window: what lies around a window at the frame's edge
+        return bh >= AREA_MIN_H and bw >= AREA_MIN_H and (bw, bh) != (x1 - x0, y1 - y0)
 
     for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
         holding = [b for b in _solid(found) if _inter(b, box) >= 0.8 * w * h]
@@ -1220,8 +1216,6 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
             continue
         if _overlaps_any(found.get(d.kind, ()), d.box, same_iou):
             continue
-        if d.kind in FIELD_KINDS and _inside_any(found.get("text_field", ()), d.box):
-            continue            # a piece of a text area already found
         n = checked.get(d.kind, 0)
         if n >= MAX_CHECKED or (d.kind not in INDICATOR_KINDS
                                 and d.score < KIND_FLOOR.get(d.kind, BOX_FLOOR)):
