@@ -584,7 +584,9 @@ def find_arrow(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 
 
 #: a multi-line field (a text area, a text view): a candidate this high at least is
-#: looked for inside a solid rectangle up to AREA_REACH of its larger side beyond it.
+#: looked for inside a solid rectangle up to AREA_REACH of its size (+ 4 px) beyond it
+#: each way (the 13 corpus screens: median 47.6 -> 50.2 ms a new screen; half as far:
+#: real text field AP 0.62 instead of 0.66).
 #: Its box is snapped to it, its score not raised: a card or panel holding words
 #: looks the same (raised: real text field AP 0.65, generated 0.70, 37 more false
 #: fields on the generated screens; not raised: 0.66 and 0.71)
@@ -597,8 +599,7 @@ def find_area(image: np.ndarray, box: tuple[int, int, int, int]):
     x, y, w, h = box
     if h < AREA_MIN_H:
         return None
-    reach = int(AREA_REACH * max(w, h))
-    x0, y0, x1, y1 = search_window(image, box, reach, reach)
+    x0, y0, x1, y1 = search_window(image, box, int(AREA_REACH * w) + 4, int(AREA_REACH * h) + 4)
 
     def keep(bx, by, bw, bh):
         # not the whole window: what lies around a window at the frame's edge
