@@ -45,7 +45,8 @@ def byte_input(q: onnx.ModelProto, info: ModelInfo) -> onnx.ModelProto:
     float conversion and normalisation (4 ms of a 1280x720 frame's 7 ms
     preprocessing here) and onnxruntime the re-quantisation of 2.8 M values.  The
     bytes are read as p - round(mean) where the float path read p - mean: a
-    constant half step (1/127 of the normalised range) the eval measures."""
+    constant shift of half a step (0.008 on the normalised scale), which the
+    eval measures."""
     from onnx import TensorProto, numpy_helper
 
     g = q.graph

@@ -110,7 +110,8 @@ def model_to_frame_box(box_xyxy: np.ndarray, scale: float, width: int, height: i
 # ------------------------------------------------------------------------- stages
 def preprocess(image: np.ndarray, info: ModelInfo, scale: float = 1.0, *,
                raw: bool = False) -> np.ndarray:
-    """RGB uint8 H x W x 3 -> float32 [1, 3*r*r, H'/r, W'/r] (r = space_to_depth).
+    """RGB uint8 H x W x 3 -> float32 (``raw``: uint8) [1, 3*r*r, H'/r, W'/r] (r =
+    space_to_depth).
 
     The image is (optionally) scaled, padded to a multiple of ``pad_multiple``
     with the normalisation's zero, rearranged space-to-depth in PyTorch's

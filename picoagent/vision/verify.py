@@ -616,8 +616,9 @@ def check_field(image: np.ndarray, d):
     """A text field or dropdown detection snapped to its drawn box, and classed by
     whether that box shows a down arrow at its right end (the model confuses the
     two: on the real screenshots, 28 of 53 dropdowns came out as text fields).
-    Scored up where a drawn box or an arrow is found, else unchanged:
-    (detection, whether found)."""
+    Scored up where a drawn box or an arrow is found; a tall text field with
+    neither is snapped to the text area holding it (:func:`find_area`), score
+    unchanged; else unchanged: (detection, whether found)."""
     found = find_field(image, d.box)
     if found is None and d.kind == "text_field":
         area = find_area(image, d.box)
@@ -960,8 +961,8 @@ def slider_extent(image: np.ndarray, box: tuple[int, int, int, int]):
 
 
 def check_slider(image: np.ndarray, d):
-    """A slider detection boxed around its whole groove, score unchanged; or
-    unchanged: (detection, whether a groove was found)."""
+    """A slider detection boxed around its whole groove and knob, score unchanged;
+    with no groove, its score halved: (detection, whether a groove was found)."""
     ext = slider_extent(image, d.box)
     if ext is None:
         return replace(d, score=d.score * UNVERIFIED_SCALE), False
