@@ -107,7 +107,7 @@ def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int
         px = c.reshape(-1, nch)
     keys = _modes(px, n)
     # and the window's rim: for a box the model drew wholly inside its element
-    k = _modes(np.concatenate([c[0], c[-1], c[:, 0], c[:, -1]]), 1)[0]
+    k = _modes(_rim(c), 1)[0]
     if k not in keys:
         keys.append(k)
     return [_unpack(k, nch) for k in keys]
@@ -121,6 +121,11 @@ def _modes(px: np.ndarray, n: int) -> list[int]:
     key = px.astype(np.int64) @ _PACK[-px.shape[1]:]
     vals, counts = np.unique(key, return_counts=True)
     return vals[np.argsort(-counts, kind="stable")[:n]].tolist()
+
+
+def _rim(a: np.ndarray) -> np.ndarray:
+    """The pixels of an image region's outer rows and columns (corners twice)."""
+    return np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
 
 
 def _unpack(k: int, nch: int) -> np.ndarray:
@@ -358,7 +363,7 @@ def in_word(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     H, W = image.shape[:2]
     g = max(2, int(round(WORD_GAP * max(w, h))))
     frame = image[max(0, y - 2):min(H, y + h + 2), max(0, x - 2):min(W, x + w + 2)]
-    around = _commonest(np.concatenate([frame[0], frame[-1], frame[:, 0], frame[:, -1]]))
+    around = _commonest(_rim(frame))
     rows = slice(y + h // 4, y + h - h // 4)
     for side in (image[rows, max(0, x - g):x], image[rows, x + w:min(W, x + w + g)]):
         if side.size and (np.abs(side.astype(np.int16) - around).max(-1) > RADIO_MARK_DIFF).any():
@@ -526,10 +531,8 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
 
     for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
         best, best_iou = None, FIELD_MIN_IOU
-        for b, mask, _, at_rim in found:
-            # running out of the window: the field's edge was not seen (or it is a panel)
-            if at_rim or mask.mean() < FIELD_MIN_FILL:
-                continue
+        # a shape running out of the window: the field's edge was not seen (or a panel)
+        for b in _solid(found):
             v = _iou(b, box)
             if v >= best_iou:
                 best, best_iou = b, v
@@ -844,7 +847,7 @@ LINK_HUE, LINK_MIN_SAT, UNDERLINE_SPAN = (95, 135), 90, 0.75
 def _words(reg: np.ndarray):
     """The background of a box of words (the commonest colour of its rim) and their
     ink (differing from it clearly): (bg, ink mask)."""
-    bg = _commonest(np.concatenate([reg[0], reg[-1], reg[:, 0], reg[:, -1]]))
+    bg = _commonest(_rim(reg))
     return bg, _strong_ink(reg, bg, 40, 0.4)
 
 
