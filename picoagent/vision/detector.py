@@ -101,10 +101,21 @@ def frame_to_model_scale(width: int, height: int, max_pixels: int = MAX_PIXELS) 
 
 def model_to_frame_box(box_xyxy: np.ndarray, scale: float, width: int, height: int) -> Box:
     """A model-input box [x0, y0, x1, y1] to an (x, y, w, h) frame box, clipped."""
-    x0, y0, x1, y1 = (float(v) / scale for v in box_xyxy)
-    x0, y0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
-    x1, y1 = min(width, int(np.ceil(x1))), min(height, int(np.ceil(y1)))
-    return (x0, y0, max(0, x1 - x0), max(0, y1 - y0))
+    return model_to_frame_boxes([box_xyxy], scale, width, height)[0]
+
+
+def model_to_frame_boxes(boxes_xyxy, scale: float, width: int, height: int) -> list[Box]:
+    """:func:`model_to_frame_box` of many boxes at once: one numpy pass, not a
+    Python loop a box (2 ms a busy frame)."""
+    if len(boxes_xyxy) == 0:
+        return []
+    b = np.asarray(boxes_xyxy, np.float64).reshape(-1, 4) / scale
+    x0 = np.maximum(0, np.floor(b[:, 0])).astype(np.int64)
+    y0 = np.maximum(0, np.floor(b[:, 1])).astype(np.int64)
+    x1 = np.minimum(width, np.ceil(b[:, 2])).astype(np.int64)
+    y1 = np.minimum(height, np.ceil(b[:, 3])).astype(np.int64)
+    return list(zip(x0.tolist(), y0.tolist(), np.maximum(0, x1 - x0).tolist(),
+                    np.maximum(0, y1 - y0).tolist()))
 
 
 # ------------------------------------------------------------------------- stages
@@ -268,9 +279,8 @@ class ElementDetector:
         raw = postprocess(scores[0], checked[0], ltrb[0], (x.shape[2] * r, x.shape[3] * r), info,
                           score_threshold=low)
         out = []
-        for c, s, b, pc in raw:
+        for (c, s, _, pc), box in zip(raw, model_to_frame_boxes([r[2] for r in raw], scale, w, h)):
             kind = info.classes[c]
-            box = model_to_frame_box(b, scale, w, h)
             if box[2] < 2 or box[3] < 2:
                 continue
             state = kind in info.stateful

@@ -113,14 +113,28 @@ def local_backgrounds(c: np.ndarray, inner: tuple[int, int, int, int], band: int
     return [_unpack(k, nch) for k in keys]
 
 
-_PACK = np.array([65536, 256, 1], np.int64)
-
-
 def _modes(px: np.ndarray, n: int) -> list[int]:
-    """The ``n`` commonest colours of pixels ``px`` (N x 3 or N x 1), as packed keys."""
-    key = px.astype(np.int64) @ _PACK[-px.shape[1]:]
-    vals, counts = np.unique(key, return_counts=True)
-    return vals[np.argsort(-counts, kind="stable")[:n]].tolist()
+    """The ``n`` commonest colours of pixels ``px`` (N x 3 or N x 1), as packed keys
+    (ties: the smaller key first)."""
+    if px.shape[0] == 0:
+        return []
+    if (px == px[0]).all():          # one colour (most rings and rims): no sort
+        return [_pack(px[0])]
+    if px.shape[1] == 3:
+        p = px.astype(np.int32)
+        key = (p[:, 0] << 16) | (p[:, 1] << 8) | p[:, 2]
+    else:
+        key = px[:, 0].astype(np.int32)
+    # np.unique's sort and run counting, without its general-case overhead
+    key.sort()
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    counts = np.diff(np.append(starts, key.size))
+    return key[starts[np.argsort(-counts, kind="stable")[:n]]].tolist()
+
+
+def _pack(c) -> int:
+    """One colour's channels (3 or 1) as the packed key of :func:`_modes`."""
+    return (int(c[0]) << 16 | int(c[1]) << 8 | int(c[2])) if len(c) == 3 else int(c[0])
 
 
 def _rim(a: np.ndarray) -> np.ndarray:
@@ -184,21 +198,32 @@ def shapes(image: np.ndarray, window: tuple[int, int, int, int], box, keep, *,
 
     Returns (box in frame pixels, filled-outline mask over that box, outline points
     in window pixels, whether the shape runs out of the window)."""
-    x0, y0, x1, y1 = window
-    H, W = image.shape[:2]
-    win = image[y0:y1, x0:x1]
-    if win.ndim == 2:
-        win = win[:, :, None]
     if bgs is None:
         bgs = backgrounds_for(image, window, box)
     if bg_rank >= len(bgs):
         return []
+    return _outlines(image, window, _ink(image, window, bgs[bg_rank]), keep, close)
+
+
+def _ink(image: np.ndarray, window, bg) -> np.ndarray:
+    """What differs from colour ``bg`` by more than INK_DIFF in a channel, in
+    ``window`` (x0, y0, x1, y1) of the frame: uint8, 255 = ink."""
+    x0, y0, x1, y1 = window
+    win = image[y0:y1, x0:x1]
+    if win.ndim == 2:
+        win = win[:, :, None]
     # background: every channel within INK_DIFF of it (one cv2.inRange call: 4x faster
     # than absdiff + the channels' maximum + a comparison); ink is the rest, as 255
-    bg = [int(v) for v in bgs[bg_rank]]
-    ink = cv2.bitwise_not(cv2.inRange(win,
-                                      tuple(max(0, v - INK_DIFF) for v in bg),
-                                      tuple(min(255, v + INK_DIFF) for v in bg)))
+    bg = [int(v) for v in bg]
+    return cv2.bitwise_not(cv2.inRange(win,
+                                       tuple(max(0, v - INK_DIFF) for v in bg),
+                                       tuple(min(255, v + INK_DIFF) for v in bg)))
+
+
+def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> list:
+    """:func:`shapes` of an :func:`_ink` mask of ``window``."""
+    x0, y0 = window[:2]
+    H, W = image.shape[:2]
     if close:
         ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
@@ -214,15 +239,48 @@ def shapes(image: np.ndarray, window: tuple[int, int, int, int], box, keep, *,
     return out
 
 
+class WindowShapes:
+    """The :func:`shapes` of one window of the frame against each of the
+    backgrounds around a box (:func:`backgrounds_for`) in turn, and for each with
+    each ``close`` of ``closes``, computed as they are first asked for and kept:
+    one list at a time, for a finder to take the first that holds what it looks
+    for.  Finders of one detection (a button's switch and its drawn boxes; a
+    field's box and its text area) search one such window with a ``keep`` that
+    passes what any of them keeps, and each keeps its own (:meth:`kept`).
+
+    >>> for found in WindowShapes(frame, window, box, keep):   # doctest: +SKIP
+    ...     ...
+    """
+
+    def __init__(self, image: np.ndarray, window, box, keep, *,
+                 closes: tuple[bool, ...] = (False,)):
+        self.image, self.window, self.keep, self.closes = image, window, keep, closes
+        self.bgs = backgrounds_for(image, window, box)
+        self._lists: dict = {}
+
+    def __iter__(self):
+        for rank, bg in enumerate(self.bgs):
+            ink = None
+            for close in self.closes:
+                if (rank, close) not in self._lists:
+                    if ink is None:
+                        ink = _ink(self.image, self.window, bg)
+                    self._lists[rank, close] = _outlines(self.image, self.window, ink,
+                                                         self.keep, close)
+                yield self._lists[rank, close]
+
+    def kept(self, keep):
+        """Each list, cut to the shapes whose box (window pixels) passes ``keep``."""
+        x0, y0 = self.window[:2]
+        for found in self:
+            yield [f for f in found if keep(f[0][0] - x0, f[0][1] - y0, f[0][2], f[0][3])]
+
+
 def shapes_per_background(image: np.ndarray, window, box, keep, *,
                           closes: tuple[bool, ...] = (False,)):
     """:func:`shapes` against each of :func:`local_backgrounds` in turn, and for each
-    with each ``close`` of ``closes``: one list of shapes at a time, for a finder
-    to take the first that holds what it looks for."""
-    bgs = backgrounds_for(image, window, box)
-    for rank in range(len(bgs)):
-        for close in closes:
-            yield shapes(image, window, box, keep, bg_rank=rank, close=close, bgs=bgs)
+    with each ``close`` of ``closes`` (:class:`WindowShapes`)."""
+    return iter(WindowShapes(image, window, box, keep, closes=closes))
 
 
 def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
@@ -518,18 +576,32 @@ def _overlaps_any(boxes, b, thr: float) -> bool:
     return False
 
 
-def find_field(image: np.ndarray, box: tuple[int, int, int, int]):
+def _field_pads(box) -> tuple[int, int]:
+    """How far :func:`find_field` searches beyond ``box``, across and down."""
+    w, h = box[2], box[3]
+    return int(max(w, 3 * h)), int(max(0.5 * h, 8))
+
+
+def _field_keep(bx, by, bw, bh) -> bool:
+    return FIELD_MIN_H <= bh <= FIELD_MAX_H and bw >= FIELD_MIN_ASPECT * bh
+
+
+def find_field(image: np.ndarray, box: tuple[int, int, int, int],
+               shared: WindowShapes | None = None):
     """The drawn box of a text field near ``box`` (x, y, w, h): its (x, y, w, h),
-    or None."""
+    or None.  ``shared``: search that window's shapes (check_field's, which the
+    text area search shares) instead of the field's own window."""
     x, y, w, h = box
-    x0, y0, x1, y1 = search_window(image, box, int(max(w, 3 * h)), int(max(0.5 * h, 8)))
+    # a shape no higher than FIELD_MAX_H overlaps a box taller than this by an IoU
+    # under FIELD_MIN_IOU (IoU <= its height / the box's): none can be found
+    if h * FIELD_MIN_IOU > FIELD_MAX_H:
+        return None
+    x0, y0, x1, y1 = shared.window if shared else search_window(image, box, *_field_pads(box))
     if x1 - x0 < 3 * FIELD_MIN_H or y1 - y0 < FIELD_MIN_H + 2:
         return None
-
-    def keep(bx, by, bw, bh):
-        return FIELD_MIN_H <= bh <= FIELD_MAX_H and bw >= FIELD_MIN_ASPECT * bh
-
-    for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
+    lists = shared.kept(_field_keep) if shared else \
+        shapes_per_background(image, (x0, y0, x1, y1), box, _field_keep)
+    for found in lists:
         best, best_iou = None, FIELD_MIN_IOU
         # a shape running out of the window: the field's edge was not seen (or a panel)
         for b in _solid(found):
@@ -596,19 +668,28 @@ def find_arrow(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 AREA_MIN_H, AREA_REACH = 44, 1.0
 
 
-def find_area(image: np.ndarray, box: tuple[int, int, int, int]):
+def _area_pads(box) -> tuple[int, int]:
+    """How far :func:`find_area` searches beyond ``box``, across and down."""
+    return int(AREA_REACH * box[2]) + 4, int(AREA_REACH * box[3]) + 4
+
+
+def find_area(image: np.ndarray, box: tuple[int, int, int, int],
+              shared: WindowShapes | None = None):
     """The drawn box of a text area around ``box`` (x, y, w, h): the smallest solid
-    rectangle holding most of the box, taller than one line of text; or None."""
+    rectangle holding most of the box, taller than one line of text; or None.
+    ``shared``: as :func:`find_field`'s."""
     x, y, w, h = box
     if h < AREA_MIN_H:
         return None
-    x0, y0, x1, y1 = search_window(image, box, int(AREA_REACH * w) + 4, int(AREA_REACH * h) + 4)
+    x0, y0, x1, y1 = shared.window if shared else search_window(image, box, *_area_pads(box))
 
     def keep(bx, by, bw, bh):
         # not the whole window: what lies around a window at the frame's edge
         return bh >= AREA_MIN_H and bw >= AREA_MIN_H and (bw, bh) != (x1 - x0, y1 - y0)
 
-    for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
+    lists = shared.kept(keep) if shared else \
+        shapes_per_background(image, (x0, y0, x1, y1), box, keep)
+    for found in lists:
         holding = [b for b in _solid(found) if _inter(b, box) >= 0.8 * w * h]
         if holding:
             return min(holding, key=lambda b: b[2] * b[3])
@@ -622,9 +703,20 @@ def check_field(image: np.ndarray, d):
     Scored up where a drawn box or an arrow is found; a tall text field with
     neither is snapped to the text area holding it (:func:`find_area`), score
     unchanged; else unchanged: (detection, whether found)."""
-    found = find_field(image, d.box)
+    # one window, searched once against each background, for both the field's box
+    # and (a tall text field) the text area around it
+    shared = None
+    if d.kind == "text_field" and d.box[3] >= AREA_MIN_H:
+        (fx, fy), (ax, ay) = _field_pads(d.box), _area_pads(d.box)
+        window = search_window(image, d.box, max(fx, ax), max(fy, ay))
+
+        def keep(bx, by, bw, bh):
+            return _field_keep(bx, by, bw, bh) or (bh >= AREA_MIN_H and bw >= AREA_MIN_H)
+
+        shared = WindowShapes(image, window, d.box, keep)
+    found = find_field(image, d.box, shared)
     if found is None and d.kind == "text_field":
-        area = find_area(image, d.box)
+        area = find_area(image, d.box, shared)
         if area is not None:
             return replace(d, box=tuple(int(v) for v in area)), True
     box = tuple(int(v) for v in found) if found is not None else d.box
@@ -642,18 +734,32 @@ BUTTON_MIN_H, BUTTON_MIN_ASPECT = 12, 0.6
 BUTTON_INSIDE = 0.8
 
 
-def button_boxes(image: np.ndarray, box: tuple[int, int, int, int]) -> list:
-    """The drawn boxes (solid rectangles: a border or a fill) of buttons around and
-    inside ``box``: the ones mostly inside it, left to right."""
-    x, y, w, h = box
-    x0, y0, x1, y1 = search_window(image, box, int(max(0.3 * w, h)), int(max(0.4 * h, 8)))
-    if x1 - x0 < BUTTON_MIN_H + 2 or y1 - y0 < BUTTON_MIN_H + 2:
-        return []
+def _button_pads(box) -> tuple[int, int]:
+    """How far :func:`button_boxes` searches beyond ``box``, across and down."""
+    w, h = box[2], box[3]
+    return int(max(0.3 * w, h)), int(max(0.4 * h, 8))
 
+
+def _button_keep(h: int):
+    """:func:`button_boxes`' size test for a box ``h`` high."""
     def keep(bx, by, bw, bh):
         return max(BUTTON_MIN_H, 0.5 * h) <= bh <= 1.6 * h and bw >= BUTTON_MIN_ASPECT * bh
+    return keep
 
-    for found in shapes_per_background(image, (x0, y0, x1, y1), box, keep):
+
+def button_boxes(image: np.ndarray, box: tuple[int, int, int, int],
+                 shared: WindowShapes | None = None) -> list:
+    """The drawn boxes (solid rectangles: a border or a fill) of buttons around and
+    inside ``box``: the ones mostly inside it, left to right.  ``shared``: search
+    that window's shapes (check_button's, which the switch search shares)."""
+    x, y, w, h = box
+    x0, y0, x1, y1 = shared.window if shared else search_window(image, box, *_button_pads(box))
+    if x1 - x0 < BUTTON_MIN_H + 2 or y1 - y0 < BUTTON_MIN_H + 2:
+        return []
+    keep = _button_keep(h)
+    lists = shared.kept(keep) if shared else \
+        shapes_per_background(image, (x0, y0, x1, y1), box, keep)
+    for found in lists:
         out = [c for c in _solid(found)
                if _inter(c, box) >= BUTTON_INSIDE * c[2] * c[3] or _iou(c, box) >= 0.5]
         if out:
@@ -774,20 +880,29 @@ def switch_state(image: np.ndarray, box, mask: np.ndarray):
     return None
 
 
-def find_switch(image: np.ndarray, box: tuple[int, int, int, int]):
-    """An on/off switch drawn at ``box`` (x, y, w, h): (its box, whether on), or None."""
+def _switch_pads(box) -> tuple[int, int]:
+    """How far :func:`find_switch` searches beyond ``box``, across and down."""
+    return max(6, box[2] // 2), max(4, box[3] // 2)
+
+
+def _switch_keep(bx, by, bw, bh) -> bool:
+    return SWITCH_H[0] <= bh <= SWITCH_H[1] and \
+        SWITCH_ASPECT[0] * bh <= bw <= SWITCH_ASPECT[1] * bh
+
+
+def find_switch(image: np.ndarray, box: tuple[int, int, int, int],
+                shared: WindowShapes | None = None):
+    """An on/off switch drawn at ``box`` (x, y, w, h): (its box, whether on), or None.
+    ``shared``: as :func:`button_boxes`'."""
     x, y, w, h = box
     if not (0.5 * SWITCH_H[0] <= h <= 1.5 * SWITCH_H[1] and w <= 4 * h):
         return None
     if image.ndim != 3 or _has_words(image[y + h // 2, x:x + w, :3], h):
         return None                      # cheap first: a button's words on its middle row
-    window = search_window(image, box, max(6, w // 2), max(4, h // 2))
-
-    def keep(bx, by, bw, bh):
-        return SWITCH_H[0] <= bh <= SWITCH_H[1] and \
-            SWITCH_ASPECT[0] * bh <= bw <= SWITCH_ASPECT[1] * bh
-
-    for found in shapes_per_background(image, window, box, keep, closes=(False,)):
+    lists = shared.kept(_switch_keep) if shared else \
+        shapes_per_background(image, search_window(image, box, *_switch_pads(box)), box,
+                              _switch_keep)
+    for found in lists:
         for cand, mask, _, at_rim in found:
             if at_rim or _iou(cand, box) < 0.3:
                 continue
@@ -803,11 +918,16 @@ def check_button(image: np.ndarray, d):
     A flat button (no border, no fill) keeps the model's box and score.
     Returns (detections, whether a drawn box was found)."""
     score = _raised(d.score)
+    # one window, searched once against each background, for both a switch and drawn boxes
+    (sx, sy), (bx, by) = _switch_pads(d.box), _button_pads(d.box)
+    keep = _button_keep(d.box[3])
+    shared = WindowShapes(image, search_window(image, d.box, max(sx, bx), max(sy, by)), d.box,
+                          lambda *b: _switch_keep(*b) or keep(*b))
     # the model calls some switches buttons (GTK's): a stadium with a knob is a toggle
-    sw = find_switch(image, d.box)
+    sw = find_switch(image, d.box, shared)
     if sw is not None:
         return [replace(d, kind="toggle", box=sw[0], checked=sw[1], score=score)], True
-    boxes = button_boxes(image, d.box)
+    boxes = button_boxes(image, d.box, shared)
     if len(boxes) == 1 and _iou(boxes[0], d.box) >= 0.5:
         box = tuple(int(v) for v in boxes[0])
         # a drawn box with its words at the left is a field (or, with an arrow at its
