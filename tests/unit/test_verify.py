@@ -609,6 +609,26 @@ def test_a_slider_box_with_no_groove_is_scored_down():
     assert refine(blank, [Det("slider", (40, 30, 200, 16), 0.7)]) == []
 
 
+@pytest.mark.parametrize("thick", [4, 8], ids=["thin", "thick"])
+def test_a_progress_bar_is_no_slider(thick):
+    """The same groove and fill as slider_screen's, with no knob: a progress bar
+    (the model calls widget-factory's sliders).  Scored down, where the slider
+    with its knob is boxed whole at its score."""
+    def draw(big):
+        y0 = 38 - thick // 2
+        cv2.rectangle(big, (40 * SS, y0 * SS), (240 * SS - 1, (y0 + thick) * SS - 1),
+                      (200, 200, 200), -1)
+        cv2.rectangle(big, (40 * SS, y0 * SS), (100 * SS - 1, (y0 + thick) * SS - 1),
+                      (53, 132, 228), -1)
+    img = render(GTK, draw, size=(80, 300))
+    det = Det("slider", (40, 30, 200, 16), 0.5)
+    assert slider_extent(img, det.box) is None
+    assert [(d.box, d.score) for d in refine(img, [det])] == [(det.box, 0.25)]
+    slider, whole = slider_screen()
+    (d,) = refine(slider, [det])
+    assert d.score == 0.5 and iou(d.box, whole) >= 0.85
+
+
 def test_a_box_with_nothing_inside_is_dropped():
     """Boxes the model draws over an empty panel or along a panel's edge line
     are no elements; a field may be empty, a button may not."""
