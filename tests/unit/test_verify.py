@@ -629,6 +629,23 @@ def test_a_progress_bar_is_no_slider(thick):
     assert d.score == 0.75 and iou(d.box, whole) >= 0.85
 
 
+def test_a_box_held_in_another_of_its_kind_is_one_element():
+    """The model boxes a menu item's whole row and its label, or a switch and its
+    knob: of two tab, menu item or toggle boxes one inside the other, the higher
+    scored stays.  Two side by side, or a box inside one of another kind, stay."""
+    def draw(big):
+        for i, word in enumerate(("File", "Edit")):
+            cv2.putText(big, word, ((12 + 70 * i) * SS, 26 * SS), cv2.FONT_HERSHEY_SIMPLEX,
+                        0.5 * SS, GTK["text"], SS)
+    img = render(GTK, draw, size=(40, 160))
+    row, label, beside = (4, 8, 60, 26), (10, 12, 36, 16), (74, 8, 60, 26)
+    for kind in ("menu_item", "tab", "toggle"):
+        out = refine(img, [Det(kind, label, 0.5), Det(kind, row, 0.6), Det(kind, beside, 0.4)])
+        assert sorted(d.box for d in out) == [row, beside], kind
+    out = refine(img, [Det("tab", row, 0.6), Det("menu_item", label, 0.5)])
+    assert len(out) == 2
+
+
 def test_a_box_with_nothing_inside_is_dropped():
     """Boxes the model draws over an empty panel or along a panel's edge line
     are no elements; a field may be empty, a button may not."""
