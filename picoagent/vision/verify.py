@@ -1376,7 +1376,7 @@ def _check(image: np.ndarray, d):
 #: whole row and its label, or a switch and its track), only the higher scored is
 #: kept.  AP: toggle 0.914 -> 0.937 generated, 0.753 -> 0.795 real; menu_item and
 #: tab +0.001-0.002.  Applied to the checked kinds too it cost 0.004 real mAP (their
-#: boxes are snapped, then compared by IoU); at 0.9 the toggles gained half as much
+#: boxes are snapped, then compared by IoU); at 0.9 the gain was smaller
 NESTED_KINDS, NESTED_SHARE = ("toggle", "tab", "menu_item"), 0.8
 
 
