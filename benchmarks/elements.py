@@ -16,12 +16,22 @@ with the same onnxruntime session settings and thread count:
 
 It prints medians and ratios; the machine is noisy, so compare ratios, not
 absolute numbers, across machines.
+
+    .venv/bin/python benchmarks/elements.py --against REF [--runs 7]
+
+times instead this tree's detector against the one of git revision REF (its
+``picoagent`` package, unpacked to a temporary folder), with the model of this
+tree, each screen timed by both in turn, run after run, in one process: the
+change's cost or saving, with the machine's slow and fast spells shared.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,15 +58,61 @@ def median_ms(fn, runs):
     return statistics.median(ts) * 1000
 
 
+def load_ref(rev: str, into: Path):
+    """The ElementDetector class of git revision ``rev``: its picoagent package
+    unpacked into ``into`` as the package ``picoagent_ref``."""
+    tar = subprocess.run(["git", "-C", str(REPO), "archive", rev, "picoagent"],
+                         check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=tar, check=True)
+    (into / "picoagent").rename(into / "picoagent_ref")
+    sys.path.insert(0, str(into))
+    return importlib.import_module("picoagent_ref.vision.detector").ElementDetector
+
+
+def against(rev: str, imgs, threads: int, runs: int):
+    """Print this tree's detector against revision ``rev``'s, paired screen by screen."""
+    model = ElementDetector(threads=threads).path
+    with tempfile.TemporaryDirectory() as tmp:
+        ref = load_ref(rev, Path(tmp))(model, threads=threads)
+        dets = {"ref": ref, "this": ElementDetector(model, threads=threads),
+                "model alone": ElementDetector(model, threads=threads, verify=False)}
+        print(f"threads {threads}, {len(imgs)} real 1280x720 screens, median of {runs} "
+              f"paired runs; ref = {rev}\n")
+        print(f"{'screen':24} {'ref':>8} {'this':>8} {'model alone':>12} {'this/ref':>9}")
+        med = {k: [] for k in dets}
+        for name, img in imgs:
+            ts = {k: [] for k in dets}
+            for d in dets.values():
+                d.detect(img)
+            for _ in range(runs):
+                for k, d in dets.items():
+                    t = time.perf_counter()
+                    d.detect(img)
+                    ts[k].append(time.perf_counter() - t)
+            row = {k: statistics.median(v) * 1000 for k, v in ts.items()}
+            for k in dets:
+                med[k].append(row[k])
+            print(f"{name:24} {row['ref']:8.1f} {row['this']:8.1f} {row['model alone']:12.1f} "
+                  f"{row['this'] / row['ref']:9.2f}")
+    m = {k: statistics.median(v) for k, v in med.items()}
+    print(f"\nmedian: ref {m['ref']:.1f} ms, this {m['this']:.1f} ms ({m['this'] / m['ref']:.2f}x), "
+          f"model alone {m['model alone']:.1f} ms")
+    print(f"what the checks add: ref {m['ref'] - m['model alone']:.1f} ms, "
+          f"this {m['this'] - m['model alone']:.1f} ms")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--against", metavar="REF", help="time against git revision REF's detector")
     a = ap.parse_args(argv)
 
     shots = sorted((REPO / "tests" / "data" / "corpus").glob("*.png"))
     imgs = [(p.name, as_rgb_array(p)) for p in shots]
     imgs = [(n, im) for n, im in imgs if im.shape[:2] == (720, 1280)]
+    if a.against:
+        return against(a.against, imgs, a.threads, a.runs)
     int8 = ElementDetector(threads=a.threads)
     bare = ElementDetector(threads=a.threads, verify=False)
     fp32 = ElementDetector(FP32, threads=a.threads) if FP32.is_file() else None
