@@ -630,9 +630,10 @@ def test_a_progress_bar_is_no_slider(thick):
 
 
 def test_a_box_held_in_another_of_its_kind_is_one_element():
-    """The model boxes a menu item's whole row and its label, or a switch and its
-    knob: of two tab, menu item or toggle boxes one inside the other, the higher
-    scored stays.  Two side by side, or a box inside one of another kind, stay."""
+    """The model leaves a second box on one element (a menu row and its label, a
+    switch boxed twice): of two tab, menu item or toggle boxes one inside the
+    other, the higher scored stays.  Two side by side, or a box inside one of
+    another kind, stay."""
     def draw(big):
         for i, word in enumerate(("File", "Edit")):
             cv2.putText(big, word, ((12 + 70 * i) * SS, 26 * SS), cv2.FONT_HERSHEY_SIMPLEX,
