@@ -644,6 +644,42 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int],
     return None
 
 
+#: a progress bar's fill: columns inked (PROGRESS_DIFF off the inside's colour) over
+#: PROGRESS_FULL of the inside's height, from its left edge (within PROGRESS_START
+#: px), gaps of up to PROGRESS_GAP px bridged (a bar in blocks), at least
+#: PROGRESS_RUN of that height long.  Of the fields found on 59 real and 500
+#: generated screens it takes none of 617 true ones, 24 of 188 false ones (progress
+#: bars): text field AP 0.658 -> 0.667 real, 0.714 -> 0.724 generated
+PROGRESS_DIFF, PROGRESS_FULL, PROGRESS_START, PROGRESS_GAP, PROGRESS_RUN = 24, 0.8, 3, 4, 0.5
+#: ... and at most PROGRESS_MARKED of the fill's pixels differ from its commonest
+#: colour by more than PROGRESS_MARK (words on a highlight do)
+PROGRESS_MARK, PROGRESS_MARKED = 60, 0.05
+
+
+def progress_fill(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether a drawn box (x, y, w, h) holds a progress bar's fill: a solid run
+    of full-height columns from its left edge, where a field holds words (their
+    columns are inked over part of the height only) or nothing."""
+    x, y, w, h = box
+    m = max(2, int(0.12 * h))
+    reg = image[y + m:y + h - m, x + m:x + w - m]
+    if reg.ndim != 3 or reg.shape[0] < 4 or reg.shape[1] < 8:
+        return False
+    reg = reg[:, :, :3]
+    ink = channel_diff(reg, _commonest(_rim(reg))) > PROGRESS_DIFF
+    full = np.flatnonzero(ink.mean(0) >= PROGRESS_FULL)
+    if full.size == 0 or full[0] > PROGRESS_START:
+        return False
+    breaks = np.flatnonzero(np.diff(full) > PROGRESS_GAP)
+    run = full[:breaks[0] + 1] if breaks.size else full
+    if run[-1] - run[0] + 1 < PROGRESS_RUN * reg.shape[0]:
+        return False
+    # one colour (or a shading) through it: selected words on a highlight are a
+    # field's, not a fill (GTK selects a spin button's value)
+    fill = reg[:, run][ink[:, run]][:, None]          # the fill's pixels, as a column
+    return float((channel_diff(fill, _commonest(fill)) > PROGRESS_MARK).mean()) <= PROGRESS_MARKED
+
+
 #: a dropdown's arrow: its ink differs from the face by at least this (or by this part
 #: of the strongest difference in the searched end), and lies this close to the middle
 ARROW_MIN_DIFF, ARROW_REL_DIFF, ARROW_CENTRE = 30, 0.45, 0.15
@@ -733,7 +769,8 @@ def check_field(image: np.ndarray, d):
     two: on the real screenshots, 28 of 53 dropdowns came out as text fields).
     Scored up where a drawn box or an arrow is found; a tall text field with
     neither is snapped to the text area holding it (:func:`find_area`), score
-    unchanged; else unchanged: (detection, whether found)."""
+    unchanged; a drawn box holding a progress bar's fill (:func:`progress_fill`)
+    has its score halved; else unchanged: (detection, whether found)."""
     # one window, searched once against each background, for both the field's box
     # and (a tall text field) the text area around it
     shared = None
@@ -754,6 +791,8 @@ def check_field(image: np.ndarray, d):
     arrow = find_arrow(image, box)
     if found is None and not arrow:
         return d, False
+    if not arrow and progress_fill(image, box):
+        return replace(d, box=box, score=d.score * UNVERIFIED_SCALE), False
     return replace(d, kind="dropdown" if arrow else "text_field", box=box,
                    score=_raised(d.score)), True
 

@@ -291,6 +291,35 @@ def test_a_text_area_boxed_in_pieces_becomes_the_whole_area():
     assert iou(one.box, (40, 20, 200, 120)) < 0.5
 
 
+@pytest.mark.parametrize("content", ["fill", "blocks", "selected", "words"])
+def test_a_progress_bar_is_no_field(content):
+    """The field of field_screen holding a progress bar's fill (solid, or in
+    blocks) from its left edge is scored down; the same field with its words, or
+    with its value selected (words on a highlight from the left edge: GTK selects
+    a spin button's value), is a field, snapped and scored up."""
+    def draw(big):
+        rounded_square_rect(big, 60, 20, 170, 34, GTK["border"], 4)
+        rounded_square_rect(big, 61, 21, 168, 32, GTK["base"], 3)
+        if content == "fill":
+            cv2.rectangle(big, (62 * SS, 22 * SS), (140 * SS - 1, 52 * SS - 1), (53, 132, 228), -1)
+        elif content == "blocks":
+            for i in range(6):
+                x = 62 + 12 * i
+                cv2.rectangle(big, (x * SS, 22 * SS), ((x + 9) * SS - 1, 52 * SS - 1),
+                              (53, 132, 228), -1)
+        elif content == "selected":
+            cv2.rectangle(big, (62 * SS, 22 * SS), (100 * SS - 1, 52 * SS - 1), (53, 132, 228), -1)
+            cv2.putText(big, "86", (66 * SS, 44 * SS), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * SS,
+                        (255, 255, 255), 2 * SS)
+        else:
+            cv2.putText(big, "86 items", (66 * SS, 44 * SS), cv2.FONT_HERSHEY_SIMPLEX,
+                        0.6 * SS, GTK["text"], 2 * SS)
+    img = render(GTK, draw, size=(80, 260))
+    (d,) = refine(img, [Det("text_field", (58, 18, 174, 38), 0.6)])
+    assert iou(d.box, (60, 20, 170, 34)) >= 0.9
+    assert d.score == (0.3 if content in ("fill", "blocks") else 0.8)
+
+
 def test_field_without_a_drawn_box_keeps_the_models_box_and_score():
     img = render(GTK, lambda big: cv2.putText(big, "type here", (70 * SS, 40 * SS),
                                               cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
