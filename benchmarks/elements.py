@@ -61,8 +61,11 @@ def median_ms(fn, runs):
 def load_ref(rev: str, into: Path):
     """The ElementDetector class of git revision ``rev``: its picoagent package
     unpacked into ``into`` as the package ``picoagent_ref``."""
-    tar = subprocess.run(["git", "-C", str(REPO), "archive", rev, "picoagent"],
-                         check=True, capture_output=True).stdout
+    got = subprocess.run(["git", "-C", str(REPO), "archive", rev, "picoagent"],
+                         capture_output=True)
+    if got.returncode:
+        sys.exit(f"--against {rev}: git archive failed: {got.stderr.decode().strip()}")
+    tar = got.stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=tar, check=True)
     (into / "picoagent").rename(into / "picoagent_ref")
     sys.path.insert(0, str(into))
