@@ -215,27 +215,6 @@ def backgrounds_for(image: np.ndarray, window, box) -> list:
     return local_backgrounds(win, (x - x0, y - y0, x + w - x0, y + h - y0))
 
 
-def shapes(image: np.ndarray, window: tuple[int, int, int, int], box, keep, *,
-           bg_rank: int = 0, close: bool = False, bgs: list | None = None) -> list:
-    """Solid shapes in ``window`` (x0, y0, x1, y1, frame pixels) of the frame: the
-    outer outlines of what differs from the background around ``box`` (x, y, w,
-    h) by more than INK_DIFF in a channel, one-pixel gaps bridged.  Only outlines
-    whose bounding box (x, y, w, h, window pixels) passes ``keep`` are measured.
-    ``bg_rank`` picks the background among :func:`local_backgrounds` (an empty
-    list if there are not that many).  ``close`` bridges one-pixel gaps first: the
-    anti-aliased rounded corners of a light 1-px ring fall under INK_DIFF, and an
-    open ring has no inside.  Only for small indicators: on larger windows it
-    also joins a field to a neighbour two pixels away.
-
-    Returns (box in frame pixels, filled-outline mask over that box, outline points
-    in window pixels, whether the shape runs out of the window)."""
-    if bgs is None:
-        bgs = backgrounds_for(image, window, box)
-    if bg_rank >= len(bgs):
-        return []
-    return _outlines(image, window, _ink(image, window, bgs[bg_rank]), keep, close)
-
-
 def _ink(image: np.ndarray, window, bg) -> np.ndarray:
     """What differs from colour ``bg`` by more than INK_DIFF in a channel, in
     ``window`` (x0, y0, x1, y1) of the frame: uint8, 255 = ink."""
@@ -252,7 +231,16 @@ def _ink(image: np.ndarray, window, bg) -> np.ndarray:
 
 
 def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> list:
-    """:func:`shapes` of an :func:`_ink` mask of ``window``."""
+    """Solid shapes in ``window`` (x0, y0, x1, y1, frame pixels) of the frame: the
+    outer outlines of ``ink`` (:func:`_ink` of the window against a background
+    colour).  Only outlines whose bounding box (x, y, w, h, window pixels) passes
+    ``keep`` are measured.  ``close`` bridges one-pixel gaps first: the
+    anti-aliased rounded corners of a light 1-px ring fall under INK_DIFF, and an
+    open ring has no inside.  Only for small indicators: on larger windows it
+    also joins a field to a neighbour two pixels away.
+
+    Returns (box in frame pixels, filled-outline mask over that box, outline points
+    in window pixels, whether the shape runs out of the window)."""
     x0, y0 = window[:2]
     H, W = image.shape[:2]
     if close:
@@ -271,7 +259,7 @@ def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> 
 
 
 class WindowShapes:
-    """The :func:`shapes` of one window of the frame against each of the
+    """The :func:`_outlines` of one window of the frame against each of the
     backgrounds around a box (:func:`backgrounds_for`) in turn, and for each with
     each ``close`` of ``closes``, computed as they are first asked for and kept:
     one list at a time, for a finder to take the first that holds what it looks
@@ -309,9 +297,16 @@ class WindowShapes:
 
 def shapes_per_background(image: np.ndarray, window, box, keep, *,
                           closes: tuple[bool, ...] = (False,)):
-    """:func:`shapes` against each of :func:`local_backgrounds` in turn, and for each
+    """:func:`_outlines` against each of :func:`local_backgrounds` in turn, and for each
     with each ``close`` of ``closes`` (:class:`WindowShapes`)."""
     return iter(WindowShapes(image, window, box, keep, closes=closes))
+
+
+def _searched(image: np.ndarray, box, window, keep, shared: WindowShapes | None):
+    """The shape lists a finder takes in turn: those of ``shared`` (a window it
+    shares with another finder of the same detection) cut to ``keep``, or of its
+    own ``window``."""
+    return shared.kept(keep) if shared else shapes_per_background(image, window, box, keep)
 
 
 def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
@@ -455,7 +450,7 @@ def in_word(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     around = _commonest(_rim(frame))
     rows = slice(y + h // 4, y + h - h // 4)
     for side in (image[rows, max(0, x - g):x], image[rows, x + w:min(W, x + w + g)]):
-        if side.size and (np.abs(side.astype(np.int16) - around).max(-1) > RADIO_MARK_DIFF).any():
+        if side.size and (channel_diff(side, around) > RADIO_MARK_DIFF).any():
             return True
     return False
 
@@ -584,7 +579,7 @@ def _inter(a, b) -> int:
 
 
 def _solid(found) -> list:
-    """The boxes of :func:`shapes` results that are solid rectangles (filling
+    """The boxes of :func:`_outlines` results that are solid rectangles (filling
     FIELD_MIN_FILL of their box) wholly inside the searched window."""
     return [b for b, mask, _, at_rim in found if not at_rim and mask.mean() >= FIELD_MIN_FILL]
 
@@ -630,9 +625,7 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int],
     x0, y0, x1, y1 = shared.window if shared else search_window(image, box, *_field_pads(box))
     if x1 - x0 < 3 * FIELD_MIN_H or y1 - y0 < FIELD_MIN_H + 2:
         return None
-    lists = shared.kept(_field_keep) if shared else \
-        shapes_per_background(image, (x0, y0, x1, y1), box, _field_keep)
-    for found in lists:
+    for found in _searched(image, box, (x0, y0, x1, y1), _field_keep, shared):
         best, best_iou = None, FIELD_MIN_IOU
         # a shape running out of the window: the field's edge was not seen (or a panel)
         for b in _solid(found):
@@ -754,9 +747,7 @@ def find_area(image: np.ndarray, box: tuple[int, int, int, int],
         # not the whole window: what lies around a window at the frame's edge
         return bh >= AREA_MIN_H and bw >= AREA_MIN_H and (bw, bh) != (x1 - x0, y1 - y0)
 
-    lists = shared.kept(keep) if shared else \
-        shapes_per_background(image, (x0, y0, x1, y1), box, keep)
-    for found in lists:
+    for found in _searched(image, box, (x0, y0, x1, y1), keep, shared):
         holding = [b for b in _solid(found) if _inter(b, box) >= 0.8 * w * h]
         if holding:
             return min(holding, key=lambda b: b[2] * b[3])
@@ -827,9 +818,7 @@ def button_boxes(image: np.ndarray, box: tuple[int, int, int, int],
     if x1 - x0 < BUTTON_MIN_H + 2 or y1 - y0 < BUTTON_MIN_H + 2:
         return []
     keep = _button_keep(h)
-    lists = shared.kept(keep) if shared else \
-        shapes_per_background(image, (x0, y0, x1, y1), box, keep)
-    for found in lists:
+    for found in _searched(image, box, (x0, y0, x1, y1), keep, shared):
         out = [c for c in _solid(found)
                if _inter(c, box) >= BUTTON_INSIDE * c[2] * c[3] or _iou(c, box) >= 0.5]
         if out:
@@ -969,10 +958,8 @@ def find_switch(image: np.ndarray, box: tuple[int, int, int, int],
         return None
     if image.ndim != 3 or _has_words(image[y + h // 2, x:x + w, :3], h):
         return None                      # cheap first: a button's words on its middle row
-    lists = shared.kept(_switch_keep) if shared else \
-        shapes_per_background(image, search_window(image, box, *_switch_pads(box)), box,
-                              _switch_keep)
-    for found in lists:
+    window = shared.window if shared else search_window(image, box, *_switch_pads(box))
+    for found in _searched(image, box, window, _switch_keep, shared):
         for cand, mask, _, at_rim in found:
             if at_rim or _iou(cand, box) < 0.3:
                 continue
@@ -1418,7 +1405,8 @@ def _check(image: np.ndarray, d):
 #: kinds no check snaps to an outline: of two boxes of one of these kinds where
 #: NESTED_SHARE of the smaller lies inside the other (the model leaves a second box
 #: on one element, looser or offset: a switch boxed twice, a menu row and its label
-#: alone, two menu bar items and one of them), only the higher scored is kept.  AP: toggle 0.914 -> 0.937 generated, 0.753 -> 0.795 real; menu_item and
+#: alone, two menu bar items and one of them), only the higher scored is kept.
+#: AP: toggle 0.914 -> 0.937 generated, 0.753 -> 0.795 real; menu_item and
 #: tab +0.001-0.002.  Applied to the checked kinds too it cost 0.004 real mAP (their
 #: boxes are snapped, then compared by IoU); at 0.9 the gain was smaller
 NESTED_KINDS, NESTED_SHARE = ("toggle", "tab", "menu_item"), 0.8
