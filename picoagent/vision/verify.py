@@ -417,7 +417,7 @@ def radio_inside(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
         return True
     fill = _commonest(c[band])
     mark = ((np.abs(c - fill).max(2) > RADIO_MARK_DIFF) & inner).astype(np.uint8)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(mark, connectivity=8)
+    _, lab, stats, _ = cv2.connectedComponentsWithStats(mark, connectivity=8)
     # parts wholly out of RADIO_BAND are the inner edge of a thick ring
     dots = sorted(set(np.unique(lab[(r < RADIO_BAND) & (mark > 0)]).tolist()) - {0})
     if not dots:
@@ -617,7 +617,7 @@ def find_field(image: np.ndarray, box: tuple[int, int, int, int],
     """The drawn box of a text field near ``box`` (x, y, w, h): its (x, y, w, h),
     or None.  ``shared``: search that window's shapes (check_field's, which the
     text area search shares) instead of the field's own window."""
-    x, y, w, h = box
+    h = box[3]
     # a shape no higher than FIELD_MAX_H overlaps a box taller than this by an IoU
     # under FIELD_MIN_IOU (IoU <= its height / the box's): none can be found
     if h * FIELD_MIN_IOU > FIELD_MAX_H:
@@ -738,7 +738,7 @@ def find_area(image: np.ndarray, box: tuple[int, int, int, int],
     """The drawn box of a text area around ``box`` (x, y, w, h): the smallest solid
     rectangle holding most of the box, taller than one line of text; or None.
     ``shared``: as :func:`find_field`'s."""
-    x, y, w, h = box
+    w, h = box[2], box[3]
     if h < AREA_MIN_H:
         return None
     x0, y0, x1, y1 = shared.window if shared else search_window(image, box, *_area_pads(box))
@@ -813,7 +813,7 @@ def button_boxes(image: np.ndarray, box: tuple[int, int, int, int],
     """The drawn boxes (solid rectangles: a border or a fill) of buttons around and
     inside ``box``: the ones mostly inside it, left to right.  ``shared``: search
     that window's shapes (check_button's, which the switch search shares)."""
-    x, y, w, h = box
+    h = box[3]
     x0, y0, x1, y1 = shared.window if shared else search_window(image, box, *_button_pads(box))
     if x1 - x0 < BUTTON_MIN_H + 2 or y1 - y0 < BUTTON_MIN_H + 2:
         return []
@@ -1105,7 +1105,7 @@ def slider_extent(image: np.ndarray, box: tuple[int, int, int, int]):
     img = np.swapaxes(image, 0, 1) if vertical else image
     if vertical:
         x, y, w, h = y, x, h, w
-    H, W = img.shape[:2]
+    H = img.shape[0]
     if h < 3 or w < 3:
         return None
     cy0, cy1 = max(0, y - h // 2), min(H, y + h + h // 2)
@@ -1315,7 +1315,7 @@ def icon_extent(image: np.ndarray, box: tuple[int, int, int, int]):
     cx0, cy0 = x - x0 + w // 4, y - y0 + h // 4
     for bg in backgrounds_for(image, window, box):
         ink = (channel_diff(win, bg) > ICON_INK_DIFF).astype(np.uint8)
-        n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        _, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
         core = lab[cy0:cy0 + max(1, h - h // 2), cx0:cx0 + max(1, w - w // 2)]
         parts = [i for i in np.unique(core).tolist() if i]
         if not parts:
