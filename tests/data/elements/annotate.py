@@ -3,6 +3,9 @@
 
     python3 tests/data/elements/annotate.py [OUTDIR] [NAME ...]   (default /tmp/elements_ann)
     python3 tests/data/elements/annotate.py --table                (README tables)
+
+ELEMENTS_OUT=tests/data/elements_holdout python3 tests/data/elements/annotate.py ...
+does the same for the hold-out set.
 """
 import glob
 import json
@@ -11,7 +14,7 @@ import sys
 
 from PIL import Image, ImageDraw
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.environ.get('ELEMENTS_OUT') or os.path.dirname(os.path.abspath(__file__))
 COLORS = {'button': (230, 25, 75), 'text_field': (60, 180, 75), 'checkbox': (0, 130, 200),
           'radio': (245, 130, 48), 'dropdown': (145, 30, 180), 'toggle': (70, 240, 240),
           'slider': (240, 50, 230), 'tab': (128, 128, 0), 'icon': (255, 0, 0),

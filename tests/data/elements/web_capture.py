@@ -8,6 +8,7 @@ plus the CSS frameworks from the npm registry:
       npm pack bootstrap@5.3.9 bootstrap-icons@1.13.2 bulma@1.0.4 @picocss/pico@2.1.1 \
                water.css@2.1.1 milligram@1.4.1
     .venv/bin/python tests/data/elements/web_capture.py [NAME ...]
+    .venv/bin/python tests/data/elements/web_capture.py --holdout   # HOLDOUT -> ../elements_holdout
 
 The hand-written pages are in pages/ (they link the frameworks as
 npm/<package>/...); real documentation pages come from Debian packages
@@ -54,6 +55,26 @@ SCENES = [
     ('web_doc_valgrind', '/usr/share/doc/valgrind/html/manual-core.html', (1024, 700), None,
      'Valgrind manual (Debian valgrind)'),
 ]
+
+# the hold-out set (--holdout, written to ../elements_holdout): documentation sites
+# installed by Debian that none of the scenes above, the generators or the tuning of
+# picoagent.vision.verify have seen; same rules, no per-page fixes
+HOLDOUT_DIR = os.path.join(os.path.dirname(HERE), 'elements_holdout')
+PY = '/usr/share/doc/python3.11/html/'
+SX = '/usr/share/doc/sphinx-doc/html/'
+HOLDOUT = [
+    ('ho_web_pydoc_index', PY + 'index.html', (1280, 720), None, 'Python 3.11 docs (Debian python3.11-doc)'),
+    ('ho_web_pydoc_os', PY + 'library/os.html', (1280, 720), 'window.scrollTo(0, 1400)',
+     'Python 3.11 docs, os module, scrolled (Debian python3.11-doc)'),
+    ('ho_web_pydoc_tutorial', PY + 'tutorial/index.html', (1024, 768), None,
+     'Python 3.11 tutorial contents (Debian python3.11-doc)'),
+    ('ho_web_sphinx_quickstart', SX + 'usage/quickstart.html', (1280, 720), None,
+     'Sphinx documentation (Debian sphinx-doc)'),
+    ('ho_web_sphinx_index', SX + 'index.html', (1024, 700), None, 'Sphinx documentation start page (Debian sphinx-doc)'),
+    ('ho_web_libxslt', '/usr/share/doc/libxslt1-dev/html/index.html', (1280, 720), None,
+     'libxslt home page (Debian libxslt1-dev)'),
+]
+OUT = HERE
 
 JS = r"""
 () => {
@@ -241,7 +262,7 @@ def capture(pw, scene):
         pg.mouse.move(w - 1, h - 1)
         pg.evaluate('document.activeElement && document.activeElement.blur()')
         objs = pg.evaluate(JS)
-        png = os.path.join(HERE, name + '.png')
+        png = os.path.join(OUT, name + '.png')
         pg.screenshot(path=png)
     finally:
         b.close()
@@ -262,19 +283,25 @@ def capture(pw, scene):
     meta = {'program': 'chromium ' + (page if page.startswith('/') else 'pages/' + page),
             'how': 'dom', 'note': note, 'viewport': [w, h]}
     data = {'width': w, 'height': h, 'source': 'real', 'meta': meta, 'objects': final}
-    tmp = os.path.join(HERE, name + '.json.tmp')
+    tmp = os.path.join(OUT, name + '.json.tmp')
     with open(tmp, 'w') as f:
         json.dump(data, f, indent=1, ensure_ascii=False)
-    os.replace(tmp, os.path.join(HERE, name + '.json'))
+    os.replace(tmp, os.path.join(OUT, name + '.json'))
     print('%s: %d objects' % (name, len(final)))
 
 
 def main():
     from playwright.sync_api import sync_playwright
+    global OUT
     names = sys.argv[1:]
+    scenes = SCENES
+    if '--holdout' in names:
+        names.remove('--holdout')
+        OUT, scenes = HOLDOUT_DIR, HOLDOUT
+        os.makedirs(OUT, exist_ok=True)
     setup_work()
     with sync_playwright() as pw:
-        for sc in SCENES:
+        for sc in scenes:
             if names and not any(sc[0].startswith(n) for n in names):
                 continue
             capture(pw, sc)
