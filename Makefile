@@ -158,6 +158,7 @@ model: model-train
 model-eval: train-deps
 	$(PY) training/eval.py --fp32 $(MODEL_BUILD)/ui-elements-fp32.onnx --int8 models/ui-elements.onnx \
 		--synthetic $(ELEM)/val_qt $(ELEM)/val_html --real tests/data/elements \
+		--holdout tests/data/elements_holdout \
 		--json $(MODEL_BUILD)/eval.json
 
 clean:

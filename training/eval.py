@@ -3,7 +3,7 @@
     python training/eval.py --fp32 build/model/ui-elements-fp32.onnx \
         --int8 models/ui-elements.onnx \
         --synthetic build/elements/val_qt build/elements/val_html \
-        --real tests/data/elements [--json build/eval.json]
+        --real tests/data/elements [--holdout tests/data/elements_holdout] [--json build/eval.json]
 
 Detection runs through the runtime's own code (picoagent.vision.detector), so
 pre- and post-processing are the ones users get, including the pixel checks of
@@ -156,6 +156,8 @@ def main(argv=None):
     ap.add_argument("--int8", required=True)
     ap.add_argument("--synthetic", nargs="+", required=True)
     ap.add_argument("--real", nargs="+", required=True)
+    ap.add_argument("--holdout", nargs="+", default=None,
+                    help="a real-screen set nothing was tuned on (tests/data/elements_holdout)")
     ap.add_argument("--limit", type=int, default=None, help="at most this many synthetic screens")
     ap.add_argument("--json", default=None)
     a = ap.parse_args(argv)
@@ -171,10 +173,15 @@ def main(argv=None):
         sys.exit(f"no samples: synthetic {len(syn)}, real {len(real)}")
     print(f"evaluating on {len(syn)} held-out generated screens and {len(real)} real screens",
           file=sys.stderr)
+    hold = load_set(a.holdout) if a.holdout else []
+    if a.holdout and not hold:
+        sys.exit(f"no samples in the hold-out set: {' '.join(a.holdout)}")
     res = {}
     for name, det in (("int8", int8), ("fp32", fp32), ("int8_model_only", bare)):
         res[name] = {"synthetic": evaluate(det, syn, classes, progress=100),
                      "real": evaluate(det, real, classes)}
+        if hold:
+            res[name]["holdout"] = evaluate(det, hold, classes)
     # latency: a real 1280x720 screen if there is one, else the first real one
     lat_img = None
     for png, meta in real:
@@ -202,16 +209,22 @@ def main(argv=None):
     print("|---|---|---|---|---|")
     print(f"| mAP@0.5, held-out generated screens ({s8['screens']}) | >= 0.85 | {fmt(s8['map50'])} | {fmt(s32['map50'])} | {fmt(sb['map50'])} |")
     print(f"| mAP@0.5, real screenshots ({r8['screens']}) | >= 0.60 | {fmt(r8['map50'])} | {fmt(r32['map50'])} | {fmt(rb['map50'])} |")
+    if hold:
+        h8, h32, hb = (res[k]["holdout"] for k in ("int8", "fp32", "int8_model_only"))
+        print(f"| mAP@0.5, hold-out real screenshots ({h8['screens']}), nothing tuned on them | | {fmt(h8['map50'])} | {fmt(h32['map50'])} | {fmt(hb['map50'])} |")
     print(f"| int8 - fp32 mAP@0.5 (generated / real) | drop <= 0.02 | {s8['map50'] - s32['map50']:+.3f} / {r8['map50'] - r32['map50']:+.3f} | | |")
     print(f"| checked-state accuracy, matched elements (generated / real) | | {fmt(s8['state_acc'])} ({s8['state_n']}) / {fmt(r8['state_acc'])} ({r8['state_n']}) | {fmt(s32['state_acc'])} / {fmt(r32['state_acc'])} | {fmt(sb['state_acc'])} / {fmt(rb['state_acc'])} |")
     print(f"| best F1 over all classes (generated / real), at score | | {s8['best_f1']:.3f} @ {s8['best_f1_threshold']:.2f} / {r8['best_f1']:.3f} @ {r8['best_f1_threshold']:.2f} | | {sb['best_f1']:.3f} / {rb['best_f1']:.3f} |")
     print(f"| model file | <= 3 MB | {size8:.2f} MB | {size32:.2f} MB | |")
     print(f"| latency 1280x720, --threads 1, pre+infer+post (median of 30) | <= 30 ms | {lat8:.1f} ms | {lat32:.1f} ms | {lat_b:.1f} ms |")
     print()
-    print("| class | AP generated (int8) | AP real (int8) | AP real (fp32) | AP real (int8 model only) | objects generated / real |")
-    print("|---|---|---|---|---|---|")
+    hh = " AP hold-out (int8) |" if hold else ""
+    print(f"| class | AP generated (int8) | AP real (int8) | AP real (fp32) | AP real (int8 model only) |{hh} objects generated / real{' / hold-out' if hold else ''} |")
+    print("|---" * (7 if hold else 6) + "|")
     for c in classes:
-        print(f"| {c} | {fmt(s8['ap'][c])} | {fmt(r8['ap'][c])} | {fmt(r32['ap'][c])} | {fmt(rb['ap'][c])} | {s8['n_gt'][c]} / {r8['n_gt'][c]} |")
+        hc = f" {fmt(h8['ap'][c])} |" if hold else ""
+        hn = f" / {h8['n_gt'][c]}" if hold else ""
+        print(f"| {c} | {fmt(s8['ap'][c])} | {fmt(r8['ap'][c])} | {fmt(r32['ap'][c])} | {fmt(rb['ap'][c])} |{hc} {s8['n_gt'][c]} / {r8['n_gt'][c]}{hn} |")
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps({"results": res, "latency_ms": {"int8": lat8, "fp32": lat32,

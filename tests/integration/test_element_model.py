@@ -20,9 +20,13 @@ from picoagent.vision import Frame, Vision
 from picoagent.vision.detector import ElementDetector, default_model_path
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "elements"
+#: programs and pages nothing was tuned on (its README)
+HOLDOUT = DATA.parent / "elements_holdout"
 #: class-aware recall at IoU 0.5 at the default threshold, over the whole real set
 RECALL_FLOOR = 0.45        # measured 0.58 at the default threshold (0.35), v1.1.0 + checks
 PRECISION_FLOOR = 0.38     # measured 0.49
+#: the same on the hold-out set: measured 0.62 / 0.65 (v1.4.1 + checks, 18 screens)
+HOLDOUT_RECALL_FLOOR, HOLDOUT_PRECISION_FLOOR = 0.50, 0.50
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +42,9 @@ def _iou(a, b):
     return i / u if u > 0 else 0.0
 
 
-def _load(name):
-    meta = json.loads((DATA / f"{name}.json").read_text())
-    with Image.open(DATA / f"{name}.png") as im:
+def _load(name, data=DATA):
+    meta = json.loads((data / f"{name}.json").read_text())
+    with Image.open(data / f"{name}.png") as im:
         return np.asarray(im.convert("RGB")), meta
 
 
@@ -58,10 +62,16 @@ def test_shipped_model_file_and_metadata(detector):
     assert inp.type == "tensor(uint8)" and detector._raw
 
 
-def test_real_screenshots_recall_and_precision(detector):
+@pytest.mark.parametrize("data,recall_floor,precision_floor", [
+    (DATA, RECALL_FLOOR, PRECISION_FLOOR),
+    (HOLDOUT, HOLDOUT_RECALL_FLOOR, HOLDOUT_PRECISION_FLOOR),
+], ids=["real", "holdout"])
+def test_real_screenshots_recall_and_precision(detector, data, recall_floor, precision_floor):
     hits = n_gt = n_det = good = 0
-    for j in sorted(DATA.glob("*.json")):
-        img, meta = _load(j.stem)
+    files = sorted(data.glob("*.json"))
+    assert len(files) >= 15
+    for j in files:
+        img, meta = _load(j.stem, data)
         dets = detector.detect(img)
         gts = meta["objects"]
         n_gt += len(gts)
@@ -76,8 +86,8 @@ def test_real_screenshots_recall_and_precision(detector):
                     break
         hits += len(used)
     recall, precision = hits / n_gt, good / max(1, n_det)
-    assert recall >= RECALL_FLOOR, (recall, precision)
-    assert precision >= PRECISION_FLOOR, (recall, precision)
+    assert recall >= recall_floor, (recall, precision)
+    assert precision >= precision_floor, (recall, precision)
 
 
 @pytest.mark.parametrize("name,kind,text", [
