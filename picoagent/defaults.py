@@ -5,6 +5,7 @@ from __future__ import annotations
 TIMEOUT_S = 10.0          # auto-wait for every target
 INTERVAL_S = 0.25         # minimum time between observations while waiting
 SETTLE_S = 0.2            # pause after each action
+PARK_AFTER_S = 2.0        # target not seen this long after our click: move the pointer off
 MIN_SCORE = 0.8           # text similarity threshold, 0..1
 CONFIDENCE = 0.85         # image match threshold, 0..1
 MAX_STEPS = 1000          # executed steps (loops count every iteration)

@@ -49,6 +49,16 @@ class App:
             x=230, y=182)
         tk.Label(root, text="Save As", font=FONT, bg="#f4f4f4").place(x=320, y=188)
 
+        # A button with a tooltip, as GTK shows them: 0.6 s after the pointer stops on
+        # it, centred under the pointer, kept while the pointer rests there (it covers
+        # the "Visitors today" line)
+        rules = tk.Button(root, text="Rules", font=FONT, command=lambda: self.event("Rules shown"))
+        rules.place(x=330, y=226)
+        self.tip = None
+        self.tip_job = None
+        rules.bind("<Enter>", lambda e: self.tip_schedule(e))
+        rules.bind("<Leave>", lambda e: self.tip_hide())
+
         self.status = tk.Label(root, text="Ready", font=FONT, bg="#f4f4f4", fg="#204080")
         self.status.place(x=20, y=232)
         self.count = tk.Label(root, text=self.count_text(), font=FONT, bg="#f4f4f4")
@@ -106,6 +116,27 @@ class App:
         if popup_after >= 0:
             root.after(int(popup_after * 1000), self.popup)
         self.event("Ready")
+
+    def tip_schedule(self, e):
+        self.tip_hide()
+        self.tip_job = self.root.after(600, lambda: self.tip_show(e.x_root, e.y_root))
+
+    def tip_show(self, x, y):
+        self.tip_job = None
+        self.tip = tk.Toplevel(self.root)
+        self.tip.overrideredirect(True)
+        tk.Label(self.tip, text="Sign in at the desk, wear your badge, sign out when you leave",
+                 font=FONT, bg="#333333", fg="white", padx=8, pady=4).pack()
+        self.tip.update_idletasks()
+        self.tip.geometry(f"+{max(0, x - self.tip.winfo_width() // 2)}+{y + 16}")
+
+    def tip_hide(self):
+        if self.tip_job is not None:
+            self.root.after_cancel(self.tip_job)
+            self.tip_job = None
+        if self.tip is not None:
+            self.tip.destroy()
+            self.tip = None
 
     def count_text(self):
         return f"Visitors today: {self.visitors}"

@@ -90,6 +90,8 @@ class _StepInfo:
     action: str | None = None
     message: str | None = None
     status: str = "passed"
+    #: set when the pointer was moved off during the step (shown before ``message``)
+    parked: str | None = None
 
 
 class Runner:
@@ -130,6 +132,9 @@ class Runner:
         self._last_frame: Frame | None = None
         self._tolerant = 0
         self._in_on_failure = False
+        #: the pointer rests where a click, drag or scroll of ours left it (not a
+        #: `move`, whose point is to hover): it may be what raised a tooltip
+        self._parkable = False
 
     # ---- public ----------------------------------------------------------------------
     def run(self) -> RunResult:
@@ -252,6 +257,9 @@ class Runner:
     def _emit(self, step: Step, idx: int, depth: int, info: _StepInfo, t0: float,
               status: str) -> StepResult:
         m = info.match
+        if info.parked:
+            info.message = "; ".join(t for t in (info.parked, info.message) if t)
+            info.parked = None
         res = StepResult(
             index=idx, kind=step.kind, where=str(step.where), status=status, depth=depth,
             label=self._label(step), target=self._redact(info.target),
@@ -353,11 +361,14 @@ class Runner:
             self.stop.wait(min(left, 0.1))
         raise RunInterrupted(15)
 
-    def _poll(self, probe: Callable[[Frame], Any], timeout: float) -> tuple[Any, Frame, float]:
+    def _poll(self, probe: Callable[[Frame], Any], timeout: float,
+              park: _StepInfo | None = None) -> tuple[Any, Frame, float]:
         """Observe until ``probe(frame)`` returns a value other than None.
 
         Observations are at least ``interval`` apart; returns (value, frame, waited_s)
-        or (None, last_frame, waited_s) at the timeout.  Never busy-waits.
+        or (None, last_frame, waited_s) at the timeout.  Never busy-waits.  With
+        ``park`` (a step looking for a target), the pointer is moved off once after
+        ``park_after`` without a value (:meth:`_park`).
         """
         start = time.monotonic()
         end = min(start + timeout, self._deadline)
@@ -369,6 +380,10 @@ class Runner:
                 return value, frame, time.monotonic() - start
             if time.monotonic() >= end or self.dry_run:
                 return None, frame, time.monotonic() - start
+            if (park is not None and self._parkable and self.settings.park_after > 0
+                    and time.monotonic() - start >= self.settings.park_after):
+                self._park(frame, park)
+                continue                        # look again at once
             self._sleep(max(0.0, min(self.settings.interval - (time.monotonic() - t),
                                      end - time.monotonic())))
 
@@ -396,7 +411,7 @@ class Runner:
                 return None
             return r
 
-        m, frame, waited = self._poll(probe, self._timeout(step, timeout))
+        m, frame, waited = self._poll(probe, self._timeout(step, timeout), park=info)
         info.frame = frame
         if m is None:
             e = last[0] if last else TargetNotFound(f"{loc.describe()} not found")
@@ -408,13 +423,29 @@ class Runner:
         info.match = m
         return m, frame
 
+    def _park(self, frame: Frame, info: _StepInfo) -> None:
+        """Move the pointer off, once: to the screen's right edge, half-way down (no
+        corner: pyautogui's fail-safe).  A tooltip raised by the pointer where our
+        last click left it can cover the next target (GTK shows one ~0.5 s after
+        the pointer stops, and keeps it while the pointer rests)."""
+        self._parkable = False
+        x, y = frame_to_screen(frame, frame.width - 1, frame.height // 2)
+        self.input.move(x, y)
+        info.parked = (f"pointer moved off to ({x}, {y}) after "
+                       f"{self.settings.park_after:g}s without the target")
+
     def _point(self, m: Match, frame: Frame) -> tuple[int, int]:
         return frame_to_screen(frame, *m.point)
 
-    def _act(self, info: _StepInfo, description: str, fn: Callable[[], None]) -> None:
+    def _act(self, info: _StepInfo, description: str, fn: Callable[[], None],
+             rests: bool | None = None) -> None:
+        """Do ``fn`` (not in a dry run), then pause ``settle``; ``rests``: whether the
+        pointer now rests where the action left it, for :meth:`_park` (None: as it was)."""
         info.action = ("would " if self.dry_run else "") + description
         if not self.dry_run:
             fn()
+            if rests is not None:
+                self._parkable = rests
             self._sleep(self.settings.settle)
 
     # ---- pointer steps ---------------------------------------------------------------
@@ -422,7 +453,7 @@ class Runner:
         m, frame = self._wait_locate_verified(loc, step, info)
         x, y = self._point(m, frame)
         info.point = (x, y)
-        self._act(info, f"{what} ({x}, {y})", lambda: fn(x, y))
+        self._act(info, f"{what} ({x}, {y})", lambda: fn(x, y), rests=what != "move to")
 
     def _wait_locate_verified(self, loc, step, info) -> tuple[Match, Frame]:
         """Locate, then look again at the target's own pixels just before acting; when
@@ -460,7 +491,7 @@ class Runner:
         p1 = self._point(m1, f1)
         info.target = f"{a.source.describe()} -> {a.target.describe()}"
         info.point = p1
-        self._act(info, f"drag {p0} -> {p1}", lambda: self.input.drag(*p0, *p1))
+        self._act(info, f"drag {p0} -> {p1}", lambda: self.input.drag(*p0, *p1), rests=True)
 
     def _do_scroll(self, step, a: Scroll, info, depth):
         x = y = None
@@ -469,7 +500,7 @@ class Runner:
             x, y = self._point(m, frame)
             info.point = (x, y)
         self._act(info, f"scroll {a.direction} {a.amount}",
-                  lambda: self.input.scroll(a.direction, a.amount, x, y))
+                  lambda: self.input.scroll(a.direction, a.amount, x, y), rests=True)
 
     def _do_type(self, step, a: TypeText, info, depth):
         text = interpolate(a.text, self.vars, self.env)
@@ -480,7 +511,7 @@ class Runner:
             m, frame = self._wait_locate_verified(a.into, step, info)
             x, y = self._point(m, frame)
             info.point = (x, y)
-            self._act(info, f"click ({x}, {y})", lambda: self.input.click(x, y))
+            self._act(info, f"click ({x}, {y})", lambda: self.input.click(x, y), rests=True)
             if a.clear:
                 def clear():
                     for chord in ("end", "shift+home", "backspace"):
@@ -582,7 +613,7 @@ class Runner:
                 return None
             return mm.group(1) if mm.groups() else mm.group(0)
 
-        value, frame, waited = self._poll(text_on, self._timeout(step))
+        value, frame, waited = self._poll(text_on, self._timeout(step), park=info)
         info.frame = frame
         info.target = self._bind(a.at).describe() if a.at else f"region {list(a.region)}"
         if value is None:

@@ -31,8 +31,8 @@ STEP_KINDS = (
 STEP_MODIFIERS = ("label", "optional", "timeout")
 TOP_KEYS = ("name", "vars", "secrets", "settings", "targets", "on_failure", "steps")
 INCLUDED_KEYS = ("name", "vars", "targets", "steps")
-SETTING_KEYS = ("timeout", "interval", "settle", "min_score", "confidence", "region",
-                "max_steps", "max_runtime", "threads")
+SETTING_KEYS = ("timeout", "interval", "settle", "park_after", "min_score", "confidence",
+                "region", "max_steps", "max_runtime", "threads")
 LOCATOR_KEYS = ("text", "regex", "image", "kind", "checked", "at", "target", "right_of",
                 "left_of", "above", "below", "near", "within", "index", "offset",
                 "min_score", "confidence")
@@ -636,7 +636,7 @@ class _Ctx:
         kw: dict[str, Any] = {}
         for k, v in m.items():
             ln = m.line_of(k)
-            if k in ("timeout", "interval", "settle", "max_runtime"):
+            if k in ("timeout", "interval", "settle", "park_after", "max_runtime"):
                 kw[k] = f.duration(v, ln, k)
             elif k in ("min_score", "confidence"):
                 kw[k] = f.fraction(v, ln, k)

@@ -175,6 +175,7 @@ class Settings:
     timeout: float = defaults.TIMEOUT_S
     interval: float = defaults.INTERVAL_S
     settle: float = defaults.SETTLE_S
+    park_after: float = defaults.PARK_AFTER_S
     min_score: float = defaults.MIN_SCORE
     confidence: float = defaults.CONFIDENCE
     region: Region | None = None

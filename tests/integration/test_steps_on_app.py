@@ -140,3 +140,36 @@ def test_control_flow_steps(tmp_path, checkin, vision, screen, pointer):
     kinds = {r.kind for r in res.steps}
     assert {"wait_stable", "sleep", "set", "if", "check", "repeat", "retry", "include",
             "screenshot", "log", "launch"} <= kinds
+
+
+def test_pointer_moved_off_a_tooltip_that_covers_the_target(tmp_path, checkin, vision, screen,
+                                                            pointer):
+    """The app's "Rules" button raises a tooltip 0.6 s after the pointer stops on
+    it, over the "Visitors today" line, and keeps it while the pointer rests (as
+    GTK does: geany's preferences hid a field this way).  After park_after
+    without the target the runner moves the pointer off once; with park_after 0s
+    the tooltip stays and the step fails (no number to read)."""
+    task = r"""
+        settings: {timeout: 5s%s}
+        steps:
+          - click: Rules
+          - sleep: 1s
+          - read: {at: Visitors today, into: count, pattern: '\d+'}
+        """
+    try:
+        res = run_yaml(tmp_path, task % "", vision, screen, pointer)
+        off = run_yaml(tmp_path, task % ", park_after: 0s", vision, screen, pointer)
+    finally:
+        # leave no pointer resting on "Rules": its tooltip would change the next
+        # test's screen
+        w, h = screen.grab().image.shape[1::-1]
+        pointer.move(w - 1, h // 2)
+    assert res.ok, res.failure
+    read = res.steps[-1]
+    assert read.message and read.message.startswith("pointer moved off"), read.message
+    assert res.variables["count"] == "3"
+    assert "Rules shown" in checkin.events()
+    assert not off.ok
+    # the tooltip covers the line's number (and most of its words) the whole time
+    assert off.failure.kind == "read" and "after 5.0s" in off.failure.message
+    assert "pointer moved off" not in off.failure.message

@@ -165,3 +165,31 @@ def test_vars_may_use_a_cli_variable(tmp_path, vision):
     res, _ = run(tmp_path, vision, 'vars:\n  a: "x${b}"\n  b: "2"\nsteps:\n  - log: "${a}"\n',
                  variables={"b": "1"})
     assert res.ok and res.variables["a"] == "x1" and res.variables["b"] == "1"
+
+
+@pytest.mark.parametrize("first,park_after,parked", [
+    ("click: OK", "300ms", True),          # the pointer rests where the click left it
+    ("move: OK", "300ms", False),          # a move is meant to hover: left there
+    ("click: OK", "0s", False),            # turned off
+])
+def test_pointer_is_moved_off_once_while_a_target_is_missing(tmp_path, vision, first,
+                                                              park_after, parked):
+    res, inp = run(tmp_path, vision, f"""
+        settings: {{timeout: 1s, park_after: {park_after}}}
+        steps:
+          - {first}
+          - optional: true
+            click: Not on this screen
+          - optional: true
+            wait_for: Not here either
+        """)
+    assert res.ok
+    moves = [a for a in inp.actions[1:] if a[0] == "move"]
+    shot_w, shot_h = ImageScreen(SHOT).grab().image.shape[1::-1]
+    if parked:
+        # once, to the right edge half-way down, and said in the step's message
+        assert moves == [("move", shot_w - 1, shot_h // 2)], inp.actions
+        assert res.steps[1].message.startswith("pointer moved off to ")
+        assert "pointer moved off" not in (res.steps[2].message or "")
+    else:
+        assert moves == [], inp.actions
