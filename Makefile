@@ -99,6 +99,11 @@ ITERS5 ?= 25000
 GTK_DIALOGS_COUNT ?= 800
 VAL_GTK_DIALOGS ?= 60
 ITERS6 ?= 26500
+# and a seventh at peak lr 6e-4 with documentation articles (gen_html.py --kind prose: links
+# inside running text, in several styles, beside unlinked code, bold and italic words), to ITERS7
+HTML_PROSE_COUNT ?= 1500
+VAL_HTML_PROSE ?= 60
+ITERS7 ?= 28000
 ELEM := build/elements
 MODEL_BUILD := build/model
 
@@ -127,6 +132,7 @@ model-data: train-deps
 	$(PY) training/gen_html.py --out $(ELEM)/val_html_docs --count $(VAL_HTML_DOCS) --seed 105 --kind docs
 	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk_dialogs --count $(VAL_GTK_DIALOGS) \
 		--seed 106 --flavour dialogs
+	$(PY) training/gen_html.py --out $(ELEM)/val_html_prose --count $(VAL_HTML_PROSE) --seed 107 --kind prose
 
 model-train: model-data
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
@@ -148,6 +154,9 @@ model-train: model-data
 		--seed 6 --flavour dialogs
 	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
 		$(ELEM)/gtk_dialogs --out build/train --iters $(ITERS6) --lr 8e-4 --restart
+	$(PY) training/gen_html.py --out $(ELEM)/html_prose --count $(HTML_PROSE_COUNT) --seed 7 --kind prose
+	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
+		$(ELEM)/gtk_dialogs $(ELEM)/html_prose --out build/train --iters $(ITERS7) --lr 6e-4 --restart
 
 model: model-train
 	$(PY) training/export.py build/train/final.pt $(MODEL_BUILD)/ui-elements-fp32.onnx

@@ -1746,6 +1746,86 @@ def k_docs(b):
     return f'<div style="display:flex;align-items:stretch">{side}<div style="flex:1;min-width:0">{main}</div></div>'
 
 
+def k_prose(b):
+    """A documentation article: headings and paragraphs of running text with links
+    inside the sentences (one to four a paragraph), in the styles real sites use:
+    underlined or not, dotted or solid bottom borders, an underline of another
+    colour, code-styled names; beside them unlinked inline code, bold and italic
+    words, which are not links.  Optional breadcrumb links and a sidebar of links."""
+    r, T = b.r, b.T
+    fs = T["fs"]
+    mono = r.choice(["DejaVu Sans Mono", "Liberation Mono", "Noto Mono", "monospace"])
+    serif = r.random() < 0.3
+    lc = r.choice([T["accent_text"], "#0645ad", "#2980b9", "#0b6e99", "#1a5e8a", "#3366cc",
+                   "#0072b8", "#196f9e", "#8e44ad", "#b52a1c"]) if not T.get("dark") else T["accent_text"]
+    style = r.choice(["underline", "none", "border", "dotted", "deco_color"])
+    code_bg = T["surface2"]
+
+    def a(text, code=False):
+        inner = (f'<code style="font-family:\'{mono}\',monospace;font-size:.92em;'
+                 f'{"background:" + code_bg + ";padding:0 2px" if r.random() < .5 else ""}">{E(text)}</code>'
+                 if code else E(text))
+        deco = {"underline": "text-decoration:underline",
+                "none": "text-decoration:none",
+                "border": f"text-decoration:none;border-bottom:1px solid {lc}",
+                "dotted": f"text-decoration:none;border-bottom:1px dotted {lc}",
+                "deco_color": f"text-decoration:underline;text-decoration-color:{T['muted']}"}[style]
+        return f'<a href="#" data-cls="link" style="color:{lc};{deco};white-space:nowrap">{inner}</a>'
+
+    def words(n0, n1):
+        return " ".join(r.choice(WORDS) for _ in range(r.randint(n0, n1)))
+
+    def not_link():
+        k = r.random()
+        if k < 0.4:
+            return (f'<code style="font-family:\'{mono}\',monospace;font-size:.92em;background:{code_bg};'
+                    f'padding:0 2px">{E(api_name(r) if r.random() < .6 else r.choice(API_ARGS))}</code>')
+        if k < 0.7:
+            return f"<b>{E(words(1, 3))}</b>"
+        return f"<i>{E(words(1, 3))}</i>"
+
+    def sentence():
+        parts = [words(3, 10)]
+        for _ in range(r.choice([0, 0, 1, 1, 2])):
+            if r.random() < 0.55:
+                t = r.choice([api_name(r), r.choice(DOC_TOPICS).lower(), r.choice(LINK_TEXTS).lower(),
+                              words(1, 3)])
+                parts.append(a(t, code=("(" in t or "." in t) and r.random() < .8))
+            else:
+                parts.append(not_link())
+            parts.append(words(1, 8))
+        return parts[0][:1].upper() + " ".join(parts)[1:] + r.choice([".", ".", ".", ":", ";"])
+
+    def para():
+        return "<p>" + " ".join(sentence() for _ in range(r.randint(2, 5))) + "</p>"
+
+    out = []
+    if r.random() < 0.5:
+        out.append('<div class="small" style="margin-bottom:8px">' + ' <span class="muted">»</span> '.join(
+            a(t) for t in r.sample(DOC_TOPICS, r.randint(1, 3))) + "</div>")
+    out.append(f'<h1>{E(r.choice(DOC_TOPICS))}</h1>')
+    for _ in range(r.randint(2, 4)):
+        for _ in range(r.randint(1, 3)):
+            out.append(para())
+        if r.random() < 0.3:
+            items = "".join(f"<li>{sentence()}</li>" for _ in range(r.randint(2, 4)))
+            out.append(f"<ul>{items}</ul>")
+        if r.random() < 0.3:
+            code = "<br>".join(E(f"$ {r.choice(API_ARGS)} {api_name(r)}") for _ in range(r.randint(1, 3)))
+            out.append(f'<pre style="background:{code_bg};padding:10px;font-family:\'{mono}\',monospace;font-size:.9em">{code}</pre>')
+        out.append(f'<h2>{E(r.choice(DOC_TOPICS))}</h2>')
+    side = ""
+    if r.random() < 0.5:
+        links = "".join(f'<li style="padding:{r.choice([2, 3, 5])}px 0">{a(t)}</li>'
+                        for t in r.sample(DOC_TOPICS, r.randint(5, 14)))
+        side = (f'<div style="width:{r.randint(170, 250)}px;padding:{r.choice([8, 12, 16])}px;flex:none">'
+                f'<ul style="list-style:none;margin:0;padding:0">{links}</ul></div>')
+    fam = "font-family:'DejaVu Serif','Liberation Serif',serif;" if serif else ""
+    main = (f'<div style="padding:{r.choice([12, 20, 32])}px;max-width:{r.randint(600, 1000)}px;'
+            f'font-size:{fs}px;line-height:{r.choice([1.35, 1.45, 1.6])};{fam}">{"".join(out)}</div>')
+    return f'<div style="display:flex;align-items:stretch">{side}<div style="flex:1;min-width:0">{main}</div></div>'
+
+
 KINDS = [("login", k_login, 12), ("settings", k_settings, 16), ("dashboard", k_dashboard, 13),
          ("kiosk", k_kiosk, 12), ("keypad", k_keypad, 8), ("wizard", k_wizard, 9),
          ("admin", k_admin, 14), ("launcher", k_launcher, 5), ("form", k_form, 9)]
@@ -1753,7 +1833,7 @@ KINDS = [("login", k_login, 12), ("settings", k_settings, 16), ("dashboard", k_d
 
 #: page kinds only ``--kind`` asks for (outside KINDS, so the seeds of a plain run
 #: draw the pages they always drew)
-EXTRA_KINDS = {"docs": k_docs}
+EXTRA_KINDS = {"docs": k_docs, "prose": k_prose}
 
 
 def build_page(seed, only=None):
