@@ -453,10 +453,13 @@ def words(colour, bg=(255, 255, 255), underline=False):
     ((26, 13, 171), (255, 255, 255), False, True),         # a visited-purple-blue link
     ((13, 110, 253), (255, 255, 255), False, True),        # bootstrap's blue
     ((110, 168, 254), (33, 37, 41), False, True),          # a light blue link on dark
+    ((67, 133, 61), (255, 255, 255), False, True),         # Node's docs' green
+    ((142, 68, 173), (255, 255, 255), False, True),        # purple
     ((40, 40, 40), (255, 255, 255), True, True),           # underlined plain text
     ((230, 230, 230), (51, 51, 51), True, True),           # underlined, light on dark
     ((40, 40, 40), (255, 255, 255), False, False),         # plain text
-    ((200, 40, 40), (255, 255, 255), False, False),        # red text
+    ((200, 40, 40), (255, 255, 255), False, False),        # red text (an error)
+    ((230, 140, 20), (255, 255, 255), False, False),       # orange text (a warning)
     ((255, 255, 255), (13, 110, 253), False, False),       # white words on a blue button
 ])
 def test_link_marks(colour, bg, underline, link):
