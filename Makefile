@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian / Raspberry Pi OS packages: Xvfb for headless use, Tk for pyautogui's
 # mouseinfo and the demo app, X client libraries for mss/XTest, and the real
 # desktop programs the tests drive (zenity, yad, xcalc, xterm, chromium).
-APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zenity yad \
+APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zenity yad geany \
 	chromium xdotool libx11-6 libxrandr2 libxfixes3 libxtst6 libxext6 libgl1 libglib2.0-0 \
 	fonts-dejavu-core
 DEMO_SCREEN := 1280x720x24

@@ -1,6 +1,6 @@
-"""Full tasks against real Debian programs: zenity, xmessage, xcalc.
+"""Full tasks against real Debian programs: zenity, xmessage, xcalc, geany.
 
-Each result is checked through the program itself (its stdout or exit status),
+Each result is checked through the program itself (its stdout, exit status or files),
 not through our own OCR.
 """
 from __future__ import annotations
@@ -71,3 +71,40 @@ def test_xcalc_example_adds(tmp_path, xdisplay, vision, screen, pointer):
     res = run_file(EXAMPLES / "xcalc.yaml", vision, screen, pointer)
     assert res.ok, res.failure
     assert res.variables["result"] == "15"
+
+
+def test_geany_preferences_through_a_gtk_tooltip(tmp_path, xdisplay, vision, screen, pointer):
+    """geany (GTK 3): tick "Confirm exit" by kind and state, wait a second as a
+    person might, then type a path into the field right of "Startup path" and
+    press OK.  After that second the checkbox's tooltip ("Shows a confirmation
+    dialog on exit"), which GTK keeps while the pointer rests, covers the field:
+    the runner moves the pointer off (park_after) and finds it.  Checked through
+    geany's own configuration file, which it writes on OK."""
+    cfg = tmp_path / "geany"
+    work = "/tmp/picoagent-geany-work"
+    proc = subprocess.Popen(["geany", "-c", str(cfg), "-i"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        res = run_text(tmp_path, f"""
+            settings: {{timeout: 20s}}
+            steps:
+              - wait_for: Document
+              - click: Edit
+              - click: Preferences
+              - wait_for: Startup path
+              - click: {{kind: checkbox, checked: false, left_of: "Confirm exit"}}
+              - sleep: 1s
+              - label: field
+                click: {{kind: text_field, right_of: "Startup path"}}
+              - type: "{work}"
+              - click: {{kind: button, text: OK}}
+              - wait_gone: Startup path
+            """, vision, screen, pointer)
+        conf = (cfg / "geany.conf").read_text() if (cfg / "geany.conf").exists() else ""
+    finally:
+        kill(proc)
+    assert res.ok, res.failure
+    assert "pref_main_confirm_exit=true" in conf
+    assert f"default_open_path={work}" in conf
+    field = next(r for r in res.steps if r.label == "field")
+    assert field.message and field.message.startswith("pointer moved off"), field.message
