@@ -316,8 +316,9 @@ SCENES += [
 
 
 # the hold-out set: programs none of the scenes above (nor the generators, nor the
-# tuning of picoagent.vision.verify) have seen; same capture rules, no per-scene
-# fixes.  Measured once its labels were looked at (../elements_holdout/README.md)
+# tuning of picoagent.vision.verify) have seen; same capture rules, one per-scene
+# addition (Thunar's icons).  Measured once its labels were looked at
+# (../elements_holdout/README.md)
 G = 'geany'
 GARGS = [G, '-c', '/tmp/geany_cfg', '-i', TXT]
 HOLDOUT = [
