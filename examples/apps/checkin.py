@@ -56,7 +56,7 @@ class App:
         rules.place(x=330, y=226)
         self.tip = None
         self.tip_job = None
-        rules.bind("<Enter>", lambda e: self.tip_schedule(e))
+        rules.bind("<Enter>", self.tip_schedule)
         rules.bind("<Leave>", lambda e: self.tip_hide())
 
         self.status = tk.Label(root, text="Ready", font=FONT, bg="#f4f4f4", fg="#204080")

@@ -449,11 +449,11 @@ class Runner:
             self._sleep(self.settings.settle)
 
     # ---- pointer steps ---------------------------------------------------------------
-    def _pointer(self, step, loc, info, what, fn):
+    def _pointer(self, step, loc, info, what, fn, rests=True):
         m, frame = self._wait_locate_verified(loc, step, info)
         x, y = self._point(m, frame)
         info.point = (x, y)
-        self._act(info, f"{what} ({x}, {y})", lambda: fn(x, y), rests=what != "move to")
+        self._act(info, f"{what} ({x}, {y})", lambda: fn(x, y), rests=rests)
 
     def _wait_locate_verified(self, loc, step, info) -> tuple[Match, Frame]:
         """Locate, then look again at the target's own pixels just before acting; when
@@ -482,7 +482,8 @@ class Runner:
                       lambda x, y: self.input.click(x, y, button="right"))
 
     def _do_move(self, step, loc, info, depth):
-        self._pointer(step, loc, info, "move to", lambda x, y: self.input.move(x, y))
+        self._pointer(step, loc, info, "move to", lambda x, y: self.input.move(x, y),
+                      rests=False)     # a hover: the pointer is meant to rest there
 
     def _do_drag(self, step, a: Drag, info, depth):
         m0, f0 = self._wait_locate_verified(a.source, step, info)

@@ -162,8 +162,8 @@ def test_pointer_moved_off_a_tooltip_that_covers_the_target(tmp_path, checkin, v
     finally:
         # leave no pointer resting on "Rules": its tooltip would change the next
         # test's screen
-        w, h = screen.grab().image.shape[1::-1]
-        pointer.move(w - 1, h // 2)
+        f = screen.grab()
+        pointer.move(f.width - 1, f.height // 2)
     assert res.ok, res.failure
     read = res.steps[-1]
     assert read.message and read.message.startswith("pointer moved off"), read.message

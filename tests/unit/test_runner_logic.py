@@ -185,10 +185,10 @@ def test_pointer_is_moved_off_once_while_a_target_is_missing(tmp_path, vision, f
         """)
     assert res.ok
     moves = [a for a in inp.actions[1:] if a[0] == "move"]
-    shot_w, shot_h = ImageScreen(SHOT).grab().image.shape[1::-1]
+    shot = ImageScreen(SHOT).grab()
     if parked:
         # once, to the right edge half-way down, and said in the step's message
-        assert moves == [("move", shot_w - 1, shot_h // 2)], inp.actions
+        assert moves == [("move", shot.width - 1, shot.height // 2)], inp.actions
         assert res.steps[1].message.startswith("pointer moved off to ")
         assert "pointer moved off" not in (res.steps[2].message or "")
     else:
