@@ -146,13 +146,19 @@ def latency(detector: ElementDetector, image: np.ndarray, runs=30) -> float:
     return statistics.median(ts) * 1000
 
 
-def fmt(v):
-    return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.3f}"
+def fmt(v, digits=3, unit=""):
+    return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.{digits}f}{unit}"
+
+
+def _diff(a, b):
+    return "n/a" if np.isnan(b) else f"{a - b:+.3f}"
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fp32", required=True)
+    ap.add_argument("--fp32", default=None,
+                    help="the float model (make model's build/model/ui-elements-fp32.onnx); "
+                         "without it the fp32 columns read n/a")
     ap.add_argument("--int8", required=True)
     ap.add_argument("--synthetic", nargs="+", required=True)
     ap.add_argument("--real", nargs="+", required=True)
@@ -163,7 +169,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
 
     # as picoagent runs them: the model, then the pixel checks of picoagent.vision.verify
-    fp32 = ElementDetector(a.fp32, threads=1)
+    fp32 = ElementDetector(a.fp32, threads=1) if a.fp32 else None
     int8 = ElementDetector(a.int8, threads=1)
     bare = ElementDetector(a.int8, threads=1, verify=False)       # the model alone
     classes = int8.kinds
@@ -178,6 +184,8 @@ def main(argv=None):
         sys.exit(f"no samples in the hold-out set: {' '.join(a.holdout)}")
     res = {}
     for name, det in (("int8", int8), ("fp32", fp32), ("int8_model_only", bare)):
+        if det is None:
+            continue
         res[name] = {"synthetic": evaluate(det, syn, classes, progress=100),
                      "real": evaluate(det, real, classes)}
         if hold:
@@ -193,9 +201,13 @@ def main(argv=None):
         img = np.asarray(im.convert("RGB"))
     if img.shape[:2] != (720, 1280):
         img = np.asarray(Image.fromarray(img).resize((1280, 720)))
-    lat8, lat32 = latency(int8, img), latency(fp32, img)
+    lat8, lat32 = latency(int8, img), (latency(fp32, img) if fp32 else float("nan"))
     size8 = os.path.getsize(a.int8) / 1e6
-    size32 = os.path.getsize(a.fp32) / 1e6
+    size32 = os.path.getsize(a.fp32) / 1e6 if fp32 else float("nan")
+    if not fp32:      # the same keys, every figure n/a
+        none = {"map50": float("nan"), "state_acc": float("nan"), "state_n": 0,
+                "ap": {c: float("nan") for c in classes}}
+        res["fp32"] = {k: none for k in res["int8"]}
 
     s8, r8 = res["int8"]["synthetic"], res["int8"]["real"]
     s32, r32 = res["fp32"]["synthetic"], res["fp32"]["real"]
@@ -212,11 +224,11 @@ def main(argv=None):
     if hold:
         h8, h32, hb = (res[k]["holdout"] for k in ("int8", "fp32", "int8_model_only"))
         print(f"| mAP@0.5, hold-out real screenshots ({h8['screens']}), nothing tuned on them | | {fmt(h8['map50'])} | {fmt(h32['map50'])} | {fmt(hb['map50'])} |")
-    print(f"| int8 - fp32 mAP@0.5 (generated / real) | drop <= 0.02 | {s8['map50'] - s32['map50']:+.3f} / {r8['map50'] - r32['map50']:+.3f} | | |")
+    print(f"| int8 - fp32 mAP@0.5 (generated / real) | drop <= 0.02 | {_diff(s8['map50'], s32['map50'])} / {_diff(r8['map50'], r32['map50'])} | | |")
     print(f"| checked-state accuracy, matched elements (generated / real) | | {fmt(s8['state_acc'])} ({s8['state_n']}) / {fmt(r8['state_acc'])} ({r8['state_n']}) | {fmt(s32['state_acc'])} / {fmt(r32['state_acc'])} | {fmt(sb['state_acc'])} / {fmt(rb['state_acc'])} |")
     print(f"| best F1 over all classes (generated / real), at score | | {s8['best_f1']:.3f} @ {s8['best_f1_threshold']:.2f} / {r8['best_f1']:.3f} @ {r8['best_f1_threshold']:.2f} | | {sb['best_f1']:.3f} / {rb['best_f1']:.3f} |")
-    print(f"| model file | <= 3 MB | {size8:.2f} MB | {size32:.2f} MB | |")
-    print(f"| latency 1280x720, --threads 1, pre+infer+post (median of 30) | <= 30 ms | {lat8:.1f} ms | {lat32:.1f} ms | {lat_b:.1f} ms |")
+    print(f"| model file | <= 3 MB | {size8:.2f} MB | {fmt(size32, 2, ' MB')} | |")
+    print(f"| latency 1280x720, --threads 1, pre+infer+post (median of 30) | <= 30 ms | {lat8:.1f} ms | {fmt(lat32, 1, ' ms')} | {lat_b:.1f} ms |")
     print()
     hh = " AP hold-out (int8) |" if hold else ""
     print(f"| class | AP generated (int8) | AP real (int8) | AP real (fp32) | AP real (int8 model only) |{hh} objects generated / real{' / hold-out' if hold else ''} |")

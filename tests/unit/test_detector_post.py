@@ -100,6 +100,58 @@ def test_threshold_and_nms():
     assert len(D.postprocess(scores, checked, ltrb, (h, w), INFO, score_threshold=0.1)) == 3
 
 
+def test_a_torn_place_gives_its_runner_up_kind_at_a_lower_score():
+    h, w = 64, 96
+    scores, checked, ltrb, pts = outputs(h, w)
+    _, strides = D.grid(h, w, INFO.strides)
+    a = loc(pts, strides == 8, 36.0, 20.0)      # checkbox 0.6, radio 0.5: torn
+    b = loc(pts, strides == 8, 44.0, 20.0)      # the same place: checkbox 0.55, radio 0.45
+    c = loc(pts, strides == 8, 84.0, 52.0)      # button 0.8, tab 0.3: under the share
+    ltrb[:, :] = np.log(1.0)                    # 8 px each way at stride 8
+    ltrb[:, a] = np.log([1.0, 1.0, 2.0, 1.0])   # 28..52 x 12..28
+    ltrb[:, b] = np.log([2.0, 1.0, 1.0, 1.0])   # the same box
+    scores[2, a], scores[3, a] = 0.6, 0.5
+    scores[2, b], scores[3, b] = 0.55, 0.45
+    scores[0, c], scores[7, c] = 0.8, 0.3
+    checked[0, a] = 0.9
+    out = D.postprocess(scores, checked, ltrb, (h, w), INFO, score_threshold=0.1)
+    # the class-agnostic NMS keeps the button and one checkbox; of the two radio
+    # runners-up (one place) the better is kept, at a lower score, with its place's state
+    assert sorted((CLASSES[k], round(s, 3)) for k, s, _, _ in out) == \
+        [("button", 0.8), ("checkbox", 0.6), ("radio", round(0.5 * D.RUNNER_UP_DISCOUNT, 3))]
+    radio = next(o for o in out if CLASSES[o[0]] == "radio")
+    np.testing.assert_allclose(radio[2], [28.0, 12.0, 52.0, 28.0], atol=1e-4)
+    assert radio[3] == pytest.approx(0.9)
+
+
+def test_a_runner_up_where_its_kind_was_kept_is_that_element():
+    h, w = 64, 96
+    scores, checked, ltrb, pts = outputs(h, w)
+    _, strides = D.grid(h, w, INFO.strides)
+    a = loc(pts, strides == 8, 36.0, 20.0)      # radio 0.9
+    b = loc(pts, strides == 8, 44.0, 20.0)      # the same box: checkbox 0.8, radio 0.7
+    ltrb[:, :] = np.log(1.0)
+    ltrb[:, a] = np.log([1.0, 1.0, 2.0, 1.0])
+    ltrb[:, b] = np.log([2.0, 1.0, 1.0, 1.0])
+    scores[3, a] = 0.9
+    scores[2, b], scores[3, b] = 0.8, 0.7
+    out = D.postprocess(scores, checked, ltrb, (h, w), INFO, score_threshold=0.1)
+    # b is suppressed by a (class-agnostic); its radio runner-up overlaps the kept radio
+    assert [(CLASSES[k], round(s, 2)) for k, s, _, _ in out] == [("radio", 0.9)]
+
+
+def test_runners_up_need_a_share_of_the_best_score():
+    h, w = 64, 96
+    scores, checked, ltrb, pts = outputs(h, w)
+    _, strides = D.grid(h, w, INFO.strides)
+    a = loc(pts, strides == 8, 36.0, 20.0)
+    scores[0, a], scores[7, a] = 0.9, 0.9 * D.RUNNER_UP_SHARE - 0.01
+    assert len(D.postprocess(scores, checked, ltrb, (h, w), INFO, score_threshold=0.1)) == 1
+    scores[7, a] = 0.9 * D.RUNNER_UP_SHARE + 0.01
+    out = D.postprocess(scores, checked, ltrb, (h, w), INFO, score_threshold=0.1)
+    assert [CLASSES[k] for k, _, _, _ in out] == ["button", "tab"]
+
+
 def test_nms_keeps_disjoint_and_drops_overlapping():
     boxes = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30], [0, 0, 10, 5]], float)
     scores = np.array([0.5, 0.9, 0.8, 0.7])

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from picoagent.vision import verify
 from picoagent.vision.verify import (find_arrow, find_outline, find_switch, icon_extent,
                                     indicator_beside, indicator_state, is_blank, link_extent,
                                     link_marks, link_words, refine, refine_indicators,
@@ -464,6 +465,19 @@ def words(colour, bg=(255, 255, 255), underline=False):
 ])
 def test_link_marks(colour, bg, underline, link):
     assert link_marks(words(colour, bg, underline), (18, 8, 150, 34)) is link
+
+
+def test_thin_coloured_words_are_read_on_their_strokes(monkeypatch):
+    # thin green code text (Node's docs at 15 px): its anti-aliased edges, half white,
+    # make the whole ink's mean colour grey-green (saturation 82 < LINK_MIN_SAT); the
+    # strokes' cores keep the link's colour (109)
+    def draw(big):
+        cv2.putText(big, "filehandle.chmod(mode)", (22 * SS, 30 * SS), cv2.FONT_HERSHEY_PLAIN,
+                    0.8 * SS, (67, 133, 61), 1, cv2.LINE_AA)
+    img = render(dict(bg=(255, 255, 255)), draw, size=(50, 240))
+    assert link_marks(img, (18, 14, 200, 22))
+    monkeypatch.setattr(verify, "INK_CORE", 0)
+    assert not link_marks(img, (18, 14, 200, 22))
 
 
 def line_of(parts, bg=(255, 255, 255), underline=(), scale=0.5):
