@@ -660,6 +660,20 @@ def test_a_slider_box_with_no_groove_is_scored_down():
     assert refine(blank, [Det("slider", (40, 30, 200, 16), 0.7)]) == []
 
 
+def test_a_groove_from_frame_edge_to_frame_edge_is_no_slider():
+    """slider_screen's slider with its groove drawn on to both edges of the frame:
+    what the model's tall "sliders" in the gap between two windows look like
+    to the groove follower.  Stopped 2 px short of one edge it is a slider."""
+    def screen(x1):
+        def draw(big):
+            cv2.rectangle(big, (0, 36 * SS), (x1 * SS - 1, 40 * SS - 1), (200, 200, 200), -1)
+            cv2.circle(big, (100 * SS, 38 * SS), 8 * SS, (120, 120, 120), -1)
+        return render(GTK, draw, size=(80, 300))
+    box = (80, 28, 50, 20)
+    assert slider_extent(screen(300), box) is None
+    assert slider_extent(screen(298), box) == (0, 30, 298, 16)
+
+
 @pytest.mark.parametrize("thick", [4, 8], ids=["thin", "thick"])
 def test_a_progress_bar_is_no_slider(thick):
     """The same groove and fill as slider_screen's, with no knob: a progress bar
