@@ -462,6 +462,8 @@ def words(colour, bg=(255, 255, 255), underline=False):
     ((200, 40, 40), (255, 255, 255), False, False),        # red text (an error)
     ((230, 140, 20), (255, 255, 255), False, False),       # orange text (a warning)
     ((255, 255, 255), (13, 110, 253), False, False),       # white words on a blue button
+    ((15, 23, 42), (255, 255, 255), False, False),         # a dark slate heading
+    ((51, 65, 85), (255, 255, 255), False, False),         # slate label text
 ])
 def test_link_marks(colour, bg, underline, link):
     assert link_marks(words(colour, bg, underline), (18, 8, 150, 34)) is link
