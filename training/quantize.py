@@ -80,8 +80,10 @@ def unsigned_weights(q: onnx.ModelProto) -> onnx.ModelProto:
     products in pairs into 16 bits and saturates.  On such a CPU (an AMD EPYC
     here) the s8 model's fused kernels gave hold-out mAP 0.270 model alone,
     against 0.442 from the same model with graph fusion off and on a VNNI CPU.
-    u8 x u8 takes another kernel, with no saturation, and was not slower here
-    (18.5 against 21.9 ms a 1280x720 frame).  Test:
+    u8 x u8 takes another kernel, with no saturation; it costs time: the model
+    alone took 18.6 ms a 1280x720 frame here against 15.1 ms with s8 weights
+    (median of 13 screens, paired runs; 7-bit s8 weights, onnxruntime's other
+    remedy, took 33.6 ms).  Test:
     tests/unit/test_element_model_numerics.py."""
     from onnx import numpy_helper
 
