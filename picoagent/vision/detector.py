@@ -55,9 +55,10 @@ INDICATOR_FLOOR = 0.05
 #: it scores at least RUNNER_UP_SHARE of the place's best: the model is torn between
 #: two kinds there (checkbox or radio, button or tab, text field or dropdown) and the
 #: pixel checks and the locator's kind decide.  With the checks, int8 (v1.5.1): mAP
-#: generated 0.802 -> 0.820, real 0.740 -> 0.773, hold-out 0.677 -> 0.688 (radio
-#: 0.744 -> 0.846 generated, tab 0.666 -> 0.735 real); best F1 0.797 -> 0.792 /
-#: 0.707 -> 0.711.  Undiscounted it gained as much but cost F1 0.797 -> 0.778
+#: generated 0.802 -> 0.819, real 0.740 -> 0.773, hold-out 0.677 -> 0.688 (radio
+#: 0.744 -> 0.841 generated, tab 0.666 -> 0.735 real); best F1 in the trial 0.797 ->
+#: 0.792 generated, 0.707 -> 0.711 real.  Undiscounted it gained as much but cost
+#: generated F1 0.797 -> 0.778
 RUNNER_UP_SHARE = 0.5
 RUNNER_UP_DISCOUNT = 0.5
 
