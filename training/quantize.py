@@ -149,14 +149,19 @@ def quantize(src: str, dst: str, roots, count: int, method: str = "minmax",
                                       "entropy": CalibrationMethod.Entropy}[method])
     os.remove(pre)
     q = unsigned_weights(byte_input(onnx.load(dst), info))
-    del q.metadata_props[:]
     meta.update(overrides or {})
-    for k, v in {**meta, "quantization": f"{QUANTIZATION}, {method}, "
-                                          f"{count} calibration frames"}.items():
-        p = q.metadata_props.add()
-        p.key, p.value = k, v
+    _set_metadata(q, {**meta, "quantization": f"{QUANTIZATION}, {method}, "
+                                              f"{count} calibration frames"})
     onnx.save(q, dst)
     print(f"quantised {src} -> {dst} ({os.path.getsize(dst) / 1e6:.2f} MB)")
+
+
+def _set_metadata(q: onnx.ModelProto, meta: dict) -> None:
+    """Replace the model's metadata entries with ``meta``."""
+    del q.metadata_props[:]
+    for k, v in meta.items():
+        p = q.metadata_props.add()
+        p.key, p.value = k, v
 
 
 def recast(src: str, dst: str, overrides: dict | None = None) -> None:
@@ -169,10 +174,7 @@ def recast(src: str, dst: str, overrides: dict | None = None) -> None:
     rest = old.split("), ", 1)[1] if "), " in old else old
     meta.update(overrides or {})
     meta["quantization"] = f"{QUANTIZATION}, {rest}" if rest else QUANTIZATION
-    del q.metadata_props[:]
-    for k, v in meta.items():
-        p = q.metadata_props.add()
-        p.key, p.value = k, v
+    _set_metadata(q, meta)
     onnx.save(q, dst)
     print(f"recast {src} -> {dst}: uint8 weights ({os.path.getsize(dst) / 1e6:.2f} MB)")
 
