@@ -3,8 +3,8 @@
     python training/quantize.py build/model/ui-elements-fp32.onnx models/ui-elements.onnx \
         --calib build/elements/val_qt build/elements/val_html --count 48
 
-Weights int8 per channel, symmetric, stored as uint8 around zero point 128
-(:func:`unsigned_weights`); activations uint8; MinMax calibration over whole
+Weights int8 per channel, symmetric, within 7 bits (:func:`seven_bit_weights`);
+activations uint8; MinMax calibration over whole
 frames preprocessed exactly as the runtime does (picoagent.vision.detector).
 The quantised model takes the image's bytes (:func:`byte_input`).  The metadata
 of the float model is carried over.
@@ -71,47 +71,77 @@ def byte_input(q: onnx.ModelProto, info: ModelInfo) -> onnx.ModelProto:
     return q
 
 
-def unsigned_weights(q: onnx.ModelProto) -> onnx.ModelProto:
-    """Every int8 weight (symmetric, zero point 0) stored as uint8 with zero point
-    128: the same numbers, (w + 128 - 128) * scale, so nothing is lost.
+#: the largest weight magnitude kept: |a * w| + |a' * w'| <= 255 * 64 * 2 = 32640 fits int16
+WEIGHT_MAX = 63
+
+
+def seven_bit_weights(q: onnx.ModelProto) -> onnx.ModelProto:
+    """Every convolution's weights made to fit 7 bits: int8 in [-64, 64] (zero point
+    0), their scale doubled where they were 8-bit (``round(w / 2)``), and the int32
+    biases that go with them (scale = input scale x weight scale) halved to match.
+    Weights stored as uint8 around 128 (model v1.5.1) are read as the int8 they were.
 
     Why: onnxruntime runs a u8-activation x s8-weight convolution on x86-64 CPUs
-    with AVX2 but no VNNI (AVX512-VNNI / AVX-VNNI) with VPMADDUBSW, which adds
-    products in pairs into 16 bits and saturates.  On such a CPU (an AMD EPYC
-    here) the s8 model's fused kernels gave hold-out mAP 0.270 model alone,
-    against 0.442 from the same model with graph fusion off and on a VNNI CPU.
-    u8 x u8 takes another kernel, with no saturation; it costs time: the model
-    alone took 18.6 ms a 1280x720 frame here against 15.1 ms with s8 weights
-    (median of 13 screens, paired runs; 7-bit s8 weights, onnxruntime's other
-    remedy, took 33.6 ms).  Test:
+    with AVX2 but no VNNI (AVX512-VNNI / AVX-VNNI) with VPMADDUBSW, which adds two
+    products into 16 bits and saturates when both are large (255 x 127 x 2 > 32767).
+    On such a CPU (an AMD EPYC here) v1.5.0's 8-bit weights gave hold-out mAP 0.270
+    model alone, against 0.442 from the same model with graph fusion off.  Weights
+    within 64 cannot saturate (onnxruntime's ``reduce_range`` remedy), and keep the
+    fast u8 x s8 kernels: model v1.5.1 stored its weights as uint8 around 128
+    instead (u8 x u8 kernels, no saturation, the same numbers), which took 18.6 ms
+    against 15.1 ms a 1280x720 frame here.  Test:
     tests/unit/test_element_model_numerics.py."""
     from onnx import numpy_helper
 
     g = q.graph
     init = {t.name: t for t in g.initializer}
-    n = 0
+    producer = {o: n for n in g.node for o in n.output}
+    halved: dict[str, bool] = {}
+    biases: dict[str, bool] = {}
     for node in g.node:
-        if node.op_type != "DequantizeLinear" or node.input[0] not in init or len(node.input) < 3:
+        if node.op_type != "Conv":
             continue
-        w = numpy_helper.to_array(init[node.input[0]])
-        if w.dtype != np.int8:
-            continue
-        zp = numpy_helper.to_array(init[node.input[2]])
-        if (zp != 0).any():
-            raise SystemExit(f"{node.input[0]}: int8 weights with a zero point other than 0")
-        init[node.input[0]].CopyFrom(numpy_helper.from_array(
-            (w.astype(np.int16) + 128).astype(np.uint8), node.input[0]))
-        init[node.input[2]].CopyFrom(numpy_helper.from_array(
-            np.full(zp.shape, 128, np.uint8), node.input[2]))
-        n += 1
-    if n == 0:
-        raise SystemExit("no int8 weights found to store as uint8")
+        wdq = producer.get(node.input[1])
+        if wdq is None or wdq.op_type != "DequantizeLinear" or wdq.input[0] not in init:
+            raise SystemExit(f"convolution {node.name}: its weight is not a quantised initializer")
+        name = wdq.input[0]
+        if name not in halved:
+            w = numpy_helper.to_array(init[name]).astype(np.int32)
+            zp = numpy_helper.to_array(init[wdq.input[2]]).astype(np.int32)
+            if init[name].data_type == onnx.TensorProto.UINT8:
+                if (zp != 128).any():
+                    raise SystemExit(f"{name}: uint8 weights with a zero point other than 128")
+                w = w - 128
+            elif (zp != 0).any():
+                raise SystemExit(f"{name}: int8 weights with a zero point other than 0")
+            scale = numpy_helper.to_array(init[wdq.input[1]]).astype(np.float32)
+            halve = int(np.abs(w).max()) > WEIGHT_MAX
+            if halve:
+                w = np.clip(np.round(w / 2.0), -WEIGHT_MAX, WEIGHT_MAX)
+                scale = scale * 2
+            init[name].CopyFrom(numpy_helper.from_array(w.astype(np.int8), name))
+            init[wdq.input[1]].CopyFrom(numpy_helper.from_array(scale, wdq.input[1]))
+            init[wdq.input[2]].CopyFrom(numpy_helper.from_array(
+                np.zeros(zp.shape, np.int8), wdq.input[2]))
+            halved[name] = halve
+        bdq = producer.get(node.input[2]) if len(node.input) > 2 else None
+        if bdq is not None and bdq.op_type == "DequantizeLinear" and halved[name]:
+            bname = bdq.input[0]
+            if bname in biases:
+                continue
+            b = numpy_helper.to_array(init[bname])
+            bs = numpy_helper.to_array(init[bdq.input[1]])
+            init[bname].CopyFrom(numpy_helper.from_array(np.round(b / 2.0).astype(b.dtype), bname))
+            init[bdq.input[1]].CopyFrom(numpy_helper.from_array((bs * 2).astype(bs.dtype),
+                                                                bdq.input[1]))
+            biases[bname] = True
+    if not halved:
+        raise SystemExit("no quantised convolution weights found")
     onnx.checker.check_model(q)
     return q
 
 
-QUANTIZATION = ("QDQ static int8 (u8 activations, per-channel symmetric weights stored as u8 "
-                "around 128)")
+QUANTIZATION = "QDQ static int8 (u8 activations, per-channel symmetric 7-bit s8 weights)"
 
 
 def quantize(src: str, dst: str, roots, count: int, method: str = "minmax",
@@ -148,7 +178,7 @@ def quantize(src: str, dst: str, roots, count: int, method: str = "minmax",
                                       "percentile": CalibrationMethod.Percentile,
                                       "entropy": CalibrationMethod.Entropy}[method])
     os.remove(pre)
-    q = unsigned_weights(byte_input(onnx.load(dst), info))
+    q = seven_bit_weights(byte_input(onnx.load(dst), info))
     meta.update(overrides or {})
     _set_metadata(q, {**meta, "quantization": f"{QUANTIZATION}, {method}, "
                                               f"{count} calibration frames"})
@@ -165,10 +195,10 @@ def _set_metadata(q: onnx.ModelProto, meta: dict) -> None:
 
 
 def recast(src: str, dst: str, overrides: dict | None = None) -> None:
-    """An int8 model quantised with int8 weights (picoagent's model up to v1.5.0)
-    rewritten with :func:`unsigned_weights`, its metadata kept but for
+    """A quantised model (picoagent's up to v1.5.1: 8-bit weights, as int8 or as
+    uint8 around 128) rewritten with :func:`seven_bit_weights`, its metadata kept but for
     ``overrides`` and the quantization entry: the same numbers, no calibration."""
-    q = unsigned_weights(onnx.load(src))
+    q = seven_bit_weights(onnx.load(src))
     meta = {p.key: p.value for p in q.metadata_props}
     old = meta.get("quantization", "")
     rest = old.split("), ", 1)[1] if "), " in old else old
@@ -176,7 +206,7 @@ def recast(src: str, dst: str, overrides: dict | None = None) -> None:
     meta["quantization"] = f"{QUANTIZATION}, {rest}" if rest else QUANTIZATION
     _set_metadata(q, meta)
     onnx.save(q, dst)
-    print(f"recast {src} -> {dst}: uint8 weights ({os.path.getsize(dst) / 1e6:.2f} MB)")
+    print(f"recast {src} -> {dst}: 7-bit weights ({os.path.getsize(dst) / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":
@@ -184,8 +214,8 @@ if __name__ == "__main__":
     ap.add_argument("src")
     ap.add_argument("dst")
     ap.add_argument("--recast", action="store_true",
-                    help="src is already quantised with int8 weights: store them as uint8 "
-                         "(unsigned_weights), nothing else; no calibration")
+                    help="src is already quantised with 8-bit weights: make them fit 7 bits "
+                         "(seven_bit_weights), nothing else; no calibration")
     ap.add_argument("--calib", nargs="+")
     ap.add_argument("--count", type=int, default=48)
     ap.add_argument("--method", choices=("minmax", "percentile", "entropy"), default="minmax")

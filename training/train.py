@@ -4,6 +4,8 @@
         --out build/train --iters 4000
 
 Resumable: re-running with the same --out continues from build/train/last.pt.
+``--init-onnx models/ui-elements.onnx`` starts a new run from a shipped model's
+weights instead of from scratch (warmstart.py; its batch norms stay frozen).
 Logs one line every --log-every iterations (loss parts, it/s, eta).
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import CropDataset, assign, collate  # noqa: E402
 from model import CLASSES, Detector, count_params  # noqa: E402
+from warmstart import check, freeze_batch_norm, load_onnx_weights  # noqa: E402
 
 STATEFUL_IDX = {CLASSES.index(c) for c in ("checkbox", "radio", "toggle")}
 
@@ -118,6 +121,10 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--save-every", type=int, default=200)
+    ap.add_argument("--wd", type=float, default=0.05, help="AdamW weight decay of conv weights")
+    ap.add_argument("--init-onnx", default=None, metavar="MODEL",
+                    help="a new run starts from this exported model's weights (fp32 or int8 "
+                         "QDQ, batch norms folded); its batch norms are then kept frozen")
     ap.add_argument("--restart", action="store_true",
                     help="when resuming after a finished cycle: start a new warm-up + cosine "
                          "cycle from the resume point to --iters (peak --lr) instead of "
@@ -130,11 +137,17 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     model = Detector()
+    frozen_bn = False
+    if args.init_onnx and not (out / "last.pt").exists():
+        n = load_onnx_weights(model, args.init_onnx)
+        print(f"initialised {n} convolutions from {args.init_onnx} "
+              f"(largest score difference on a test screen: {check(model, args.init_onnx):.3f})",
+              flush=True)
     ema = EMA(model)
     decay, no_decay = [], []
     for name, prm in model.named_parameters():
         (no_decay if prm.ndim <= 1 else decay).append(prm)
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05},
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.wd},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     start = 0
     last = out / "last.pt"
@@ -144,6 +157,7 @@ def main(argv=None):
         opt.load_state_dict(ck["opt"])
         ema.shadow = ck["ema"]
         start = ck["iter"]
+        frozen_bn = bool(ck.get("frozen_bn"))
         old = ck.get("args", {})
         cycle = tuple(ck.get("cycle", (0, old.get("iters", args.iters), old.get("lr", args.lr))))
         if args.restart and start < args.iters and cycle[1] != args.iters:
@@ -152,6 +166,7 @@ def main(argv=None):
         print(f"resumed from {last} at iteration {start}; lr cycle {cycle}", flush=True)
     else:
         cycle = (0, args.iters, args.lr)
+        frozen_bn = bool(args.init_onnx)
     print(f"model: {count_params(model)} parameters; data: {args.data}", flush=True)
 
     ds = CropDataset(args.data, size=tuple(args.crop), seed=args.seed + start)
@@ -169,6 +184,8 @@ def main(argv=None):
         return peak * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
 
     model.train()
+    if frozen_bn:
+        freeze_batch_norm(model)
     t0 = time.time()
     run = {"cls": 0.0, "box": 0.0, "chk": 0.0, "n": 0}
     it = start
@@ -199,7 +216,7 @@ def main(argv=None):
         if it % args.save_every == 0 or it == args.iters:
             tmp = out / "last.pt.tmp"
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "ema": ema.shadow,
-                        "iter": it, "cycle": cycle, "args": vars(args)}, tmp)
+                        "iter": it, "cycle": cycle, "args": vars(args), "frozen_bn": frozen_bn}, tmp)
             os.replace(tmp, last)
     torch.save({"model": ema.shadow, "iter": it, "args": vars(args)}, out / "final.pt")
     print(f"done: {it} iterations in {(time.time() - t0) / 60:.1f} min -> {out / 'final.pt'}", flush=True)

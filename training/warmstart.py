@@ -1,0 +1,140 @@
+"""Start training from a shipped ONNX model's weights (dev-only).
+
+Training checkpoints are not committed (they are build output); the shipped
+model in ``models/`` is.  Its graph is the exported detector with each
+convolution's batch norm folded into the convolution's weight and bias, and,
+in the int8 file, weights and biases stored quantized (QDQ).  This module reads
+them back, dequantized, into a ``Detector``:
+
+* a folded convolution's weight goes to the ``Conv2d``; its batch norm is set
+  to the identity plus the folded bias (``running_mean`` 0, ``running_var``
+  1 - eps, ``weight`` 1, ``bias`` = folded bias), so the module computes the
+  same function as the graph;
+* those batch norms must then be kept in eval mode while training
+  (``freeze_batch_norm``): with batch statistics they would renormalise the
+  folded outputs and change the function.
+
+The torch exporter names folded weights ``onnx::Conv_<n>`` with ``n`` rising
+in the order the forward pass calls them, so the k-th folded convolution by
+``n`` is the k-th ``ConvBN`` called; every shape is checked, and ``check`` compares the outputs.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+from onnx import numpy_helper
+
+from model import ConvBN, Detector
+
+
+def _tensors(model: onnx.ModelProto) -> dict[str, np.ndarray]:
+    """Every initializer, and every DequantizeLinear output of initializers, as float."""
+    init = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    out = dict(init)
+    for node in model.graph.node:
+        if node.op_type != "DequantizeLinear" or node.input[0] not in init:
+            continue
+        q = init[node.input[0]].astype(np.float64)
+        scale = init[node.input[1]].astype(np.float64)
+        zp = init[node.input[2]].astype(np.float64) if len(node.input) > 2 else np.zeros_like(scale)
+        axis = next((a.i for a in node.attribute if a.name == "axis"), 1)
+        if scale.ndim == 1 and scale.size > 1:
+            shape = [1] * q.ndim
+            shape[axis] = -1
+            scale, zp = scale.reshape(shape), zp.reshape(shape)
+        out[node.output[0]] = ((q - zp) * scale).astype(np.float32)
+    return out
+
+
+def _conv_params(model: onnx.ModelProto) -> dict[str, tuple[str, str | None]]:
+    """Conv node weight source name -> (dequantized weight name, bias name)."""
+    producer = {o: n for n in model.graph.node for o in n.output}
+    pairs = {}
+    for node in model.graph.node:
+        if node.op_type != "Conv":
+            continue
+        w, b = node.input[1], node.input[2] if len(node.input) > 2 else None
+        src = producer[w].input[0] if w in producer else w
+        src = re.sub(r"_quantized$", "", src)
+        pairs.setdefault(src, (w, b))       # shared head weights: the first use
+    return pairs
+
+
+def _call_order(det: Detector) -> list[ConvBN]:
+    """The model's ConvBN blocks in the order a forward pass first calls them
+    (the exporter's numbering follows the trace, not the module definitions)."""
+    order: list[ConvBN] = []
+    hooks = [mod.register_forward_pre_hook(lambda mod, _: order.append(mod) if mod not in order else None)
+             for mod in det.modules() if isinstance(mod, ConvBN)]
+    try:
+        with torch.no_grad():
+            det(torch.zeros(1, 3, 64, 64))
+    finally:
+        for h in hooks:
+            h.remove()
+    return order
+
+
+def load_onnx_weights(det: Detector, path: str) -> int:
+    """Copy a shipped model's weights into ``det``; returns the number of convolutions set."""
+    m = onnx.load(path)
+    vals = _tensors(m)
+    pairs = _conv_params(m)
+    folded = sorted((k for k in pairs if k.startswith("onnx::Conv_")),
+                    key=lambda k: int(k.rsplit("_", 1)[1]))
+    blocks = _call_order(det)
+    if len(folded) != len(blocks):
+        raise ValueError(f"{path}: {len(folded)} folded convolutions, the model has {len(blocks)}")
+    n = 0
+    with torch.no_grad():
+        for key, block in zip(folded, blocks):
+            conv, bn = block[0], block[1]
+            w_name, b_name = pairs[key]
+            w = torch.from_numpy(vals[w_name])
+            if tuple(w.shape) != tuple(conv.weight.shape):
+                raise ValueError(f"{path}: {key} has shape {tuple(w.shape)}, "
+                                 f"the model's layer {tuple(conv.weight.shape)}")
+            conv.weight.copy_(w)
+            bn.weight.fill_(1.0)
+            bn.bias.copy_(torch.from_numpy(vals[b_name]))
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+            n += 1
+        for name in ("cls_out", "chk_out", "box_out"):
+            conv = getattr(det, name)
+            w_name, b_name = pairs[f"{name}.weight"]
+            conv.weight.copy_(torch.from_numpy(vals[w_name]))
+            conv.bias.copy_(torch.from_numpy(vals[b_name]))
+            n += 1
+    return n
+
+
+def freeze_batch_norm(det: nn.Module) -> None:
+    """Keep every batch norm on its stored statistics (call after ``det.train()``)."""
+    for mod in det.modules():
+        if isinstance(mod, nn.BatchNorm2d):
+            mod.eval()
+
+
+def check(det: Detector, path: str, height: int = 256, width: int = 320, seed: int = 0) -> float:
+    """Largest score difference between ``det`` and the ONNX model on a random-ish screen."""
+    import onnxruntime as ort
+    rng = np.random.default_rng(seed)
+    img = np.kron(rng.integers(0, 256, (height // 16, width // 16, 3)), np.ones((16, 16, 1)))
+    x = torch.from_numpy(((img / 255.0 - 0.5) / 0.25).astype(np.float32)).permute(2, 0, 1)[None]
+    det.eval()
+    det.export_mode = True
+    with torch.no_grad():
+        x4 = det.unshuffle(x)
+        ours = det(x4)[0].numpy()
+    det.export_mode = False
+    raw = det.unshuffle(torch.from_numpy(img.astype(np.float32)).permute(2, 0, 1)[None])
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    inp = sess.get_inputs()[0]
+    feed = raw.numpy().astype(np.uint8) if inp.type == "tensor(uint8)" else x4.numpy()
+    theirs = sess.run(["scores"], {inp.name: feed})[0]
+    return float(np.abs(ours - theirs).max())
