@@ -1304,10 +1304,42 @@ def link_words(image: np.ndarray, box: tuple[int, int, int, int]):
     return (x + int(cols[0]), y + y0, int(cols[-1] - cols[0] + 1), y1 - y0)
 
 
+#: a row of blocks: at least BLOCKS_MIN pieces of ink, BLOCKS_SHARE of them solid
+#: rectangles (BLOCKS_FILL of their box) of one size (within a pixel), as tall as a
+#: third of the box or more
+BLOCKS_MIN, BLOCKS_SHARE, BLOCKS_FILL = 4, 0.8, 0.9
+
+
+def in_blocks(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the ink in ``box`` (x, y, w, h) is a row of equal solid blocks (a
+    progress bar drawn in chunks, a level meter), not words: glyphs differ in width
+    and height and few are solid rectangles (a run of only "I" and "l" strokes in a
+    sans font would pass for blocks)."""
+    x, y, w, h = box
+    reg = image[y:y + h, x:x + w]
+    if reg.ndim != 3 or h < 6 or w < 4 * h // 3:
+        return False
+    _, ink = _words(reg[:, :, :3])
+    n, _, st, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    st = st[1:]
+    st = st[st[:, 4] >= 4]
+    if len(st) < BLOCKS_MIN:
+        return False
+    solid = st[(st[:, 4] >= BLOCKS_FILL * st[:, 2] * st[:, 3]) & (st[:, 3] * 3 >= h)]
+    if len(solid) < max(BLOCKS_MIN, BLOCKS_SHARE * len(st)):
+        return False
+    mw, mh = np.median(solid[:, 2]), np.median(solid[:, 3])
+    same = (np.abs(solid[:, 2] - mw) <= 1) & (np.abs(solid[:, 3] - mh) <= 1)
+    return int(same.sum()) >= max(BLOCKS_MIN, BLOCKS_SHARE * len(st))
+
+
 def check_link(image: np.ndarray, d):
     """A link detection widened to its whole link (:func:`link_extent`), drawn in
     to its words (:func:`link_words`), and scored up where its words are of a link's
-    colour or underlined, else with its score unchanged: (detection, whether marked)."""
+    colour or underlined, else with its score unchanged; a row of blocks
+    (:func:`in_blocks`) has its score halved: (detection, whether marked)."""
+    if in_blocks(image, d.box):
+        return replace(d, score=d.score * UNVERIFIED_SCALE), False
     ext = link_extent(image, d.box)
     if ext is not None and ext[2] > d.box[2]:
         d = replace(d, box=(ext[0], d.box[1], ext[2], d.box[3]))

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from picoagent.vision import verify
-from picoagent.vision.verify import (find_arrow, find_outline, find_switch, icon_extent,
+from picoagent.vision.verify import (find_arrow, find_outline, find_switch, icon_extent, in_blocks,
                                     indicator_beside, indicator_state, is_blank, link_extent,
                                     link_marks, link_words, refine, refine_indicators,
                                     slider_extent)
@@ -753,3 +753,30 @@ def test_an_icon_box_is_snapped_to_its_pictogram():
     assert icon_extent(img, (250, 10, 1, 1)) is None
     out = refine(img, [Det("icon", (37, 29, 20, 22), 0.5), Det("icon", (39, 31, 17, 20), 0.3)])
     assert [(d.box, d.score) for d in out] == [(gear, 0.5)]  # both snapped onto one
+
+
+def blocks_bar(n=12, colour=(58, 142, 158), bg=(235, 235, 235), block=(8, 16), gap=3):
+    """A progress bar drawn in chunks (Qt's Windows style): ``n`` blocks of
+    ``block`` (w, h) pixels, ``gap`` apart, inside a grey frame at (20, 10)."""
+    img = np.full((40, 40 + n * (block[0] + gap) + 20, 3), bg, np.uint8)
+    cv2.rectangle(img, (20, 10), (img.shape[1] - 20, 10 + block[1] + 5), (150, 150, 150), 1)
+    for i in range(n):
+        x = 23 + i * (block[0] + gap)
+        img[13:13 + block[1], x:x + block[0]] = colour
+    return img
+
+
+@pytest.mark.parametrize("colour", [(58, 142, 158), (40, 40, 220), (200, 40, 40)])
+def test_a_row_of_blocks_is_not_a_link(colour):
+    img = blocks_bar(colour=colour)
+    box = (22, 11, 12 * 11, 20)
+    assert in_blocks(img, box)
+    d, ok = verify.check_link(img, Det("link", box, 0.8))
+    assert not ok and d.score == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("text", ["Terms of use", "Illinois Hill", "Reset to defaults"])
+def test_words_are_not_blocks(text):
+    img, sp = line_of([(text, BLUE)])
+    assert not in_blocks(img, (sp[0][0] - 2, 9, sp[0][1] - sp[0][0] + 4, 22))
+    assert not in_blocks(words(BLUE), (18, 8, 150, 34))
