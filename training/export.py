@@ -19,7 +19,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import CLASSES, MEAN, STATEFUL, STD, STRIDES, Detector  # noqa: E402
 
-VERSION = "1.5.2"
+VERSION = "1.6.0"
 
 
 def metadata(extra: dict | None = None) -> dict[str, str]:
@@ -67,7 +67,11 @@ def export(ckpt: str, out: str, extra: dict | None = None) -> None:
                       dynamic_axes={"image": {2: "h4", 3: "w4"}},
                       opset_version=17, dynamo=False)
     m = onnx.load(out)
-    set_metadata(m, metadata({"trained_iterations": str(ck.get("iter", "?")), **(extra or {})}))
+    run = {"trained_iterations": str(ck.get("iter", "?"))}
+    init = ck.get("args", {}).get("init_onnx")
+    if init:        # a run started from an exported model's weights (train.py --init-onnx)
+        run["trained_from"] = os.path.basename(init)
+    set_metadata(m, metadata({**run, **(extra or {})}))
     onnx.save(m, out)
     print(f"exported {ckpt} -> {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
 

@@ -38,12 +38,29 @@ class Search:
     timings: dict = field(default_factory=dict)
 
 
+#: candidates of a relation this share of the anchor's height from the nearest one are
+#: near-tied with it; of those the best scored wins
+NEAR_TIE = 0.5
 #: a line scoring at least this (but under min_score) gets a closer second look
 NEAR_MISS = 0.5
 #: text targets this short fall back to reading button crops when OCR finds nothing
 SHORT_TEXT = 2
 #: element kinds whose face can show one symbol (read by the glyph classifier)
 SYMBOL_KINDS = ("button", "icon", "tab", "menu_item")
+
+
+def related_order(dists, scores, pos, tie: float) -> list[int]:
+    """Candidates of a relation, best first: nearest first (distance to 0.1 px), but
+    those within ``tie`` of the nearest are near-tied with it and go best scored
+    first (a loose, low-scored box 3 px nearer a label than the field the model is
+    sure of must not win); reading order ``pos`` breaks what is left."""
+    keyed = sorted(range(len(dists)), key=lambda i: (round(dists[i], 1), -scores[i], pos[i]))
+    if not keyed:
+        return keyed
+    d0 = dists[keyed[0]]
+    near = sorted((i for i in keyed if dists[i] <= d0 + tie),
+                  key=lambda i: (-round(scores[i], 4), dists[i], pos[i]))
+    return near + [i for i in keyed if dists[i] > d0 + tie]
 
 
 def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> Match:
@@ -97,8 +114,9 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
         order = reading_order([c.element.box for c in cands])
         pos = {i: n for n, i in enumerate(order)}
         if loc.relations() and any(not isinstance(o, tuple) for _, o in loc.relations()):
-            keyed = sorted(range(len(cands)), key=lambda i: (round(cands[i].dist, 1),
-                                                             -cands[i].score, pos[i]))
+            tie = NEAR_TIE * min(ab[3] for _, ab in anchors) if anchors else 0.0
+            keyed = related_order([c.dist for c in cands], [c.score for c in cands],
+                                  [pos[i] for i in range(len(cands))], tie)
         else:
             keyed = sorted(range(len(cands)), key=lambda i: (-round(cands[i].score, 4),
                                                              pos[i]))

@@ -165,3 +165,17 @@ def test_reading_order_row_whose_first_word_sits_lower():
 def test_reading_order_empty_and_single():
     assert reading_order([]) == []
     assert reading_order([(5, 5, 1, 1)]) == [0]
+
+
+# ---- ranking a relation's candidates (locate.related_order) -----------------------
+def test_related_order_nearest_first():
+    from picoagent.vision.locate import related_order
+    assert related_order([30.0, 10.0, 20.0], [0.9, 0.5, 0.7], [0, 1, 2], tie=0.0) == [1, 2, 0]
+
+
+def test_related_order_near_ties_go_to_the_better_scored():
+    # a loose 0.36 box 1.7 px nearer the label than the 0.84 field (zenity's form)
+    from picoagent.vision.locate import related_order
+    assert related_order([1.4, 3.1, 40.0], [0.36, 0.84, 0.9], [1, 0, 2], tie=8.0) == [1, 0, 2]
+    # ... but not beyond the tie: the nearer one wins then
+    assert related_order([1.4, 12.0], [0.36, 0.84], [1, 0], tie=8.0) == [0, 1]
