@@ -99,7 +99,7 @@ def seven_bit_weights(q: onnx.ModelProto) -> onnx.ModelProto:
     init = {t.name: t for t in g.initializer}
     producer = {o: n for n in g.node for o in n.output}
     halved: dict[str, bool] = {}
-    biases: dict[str, bool] = {}
+    biases: set[str] = set()
     for node in g.node:
         if node.op_type != "Conv":
             continue
@@ -136,7 +136,7 @@ def seven_bit_weights(q: onnx.ModelProto) -> onnx.ModelProto:
             init[bname].CopyFrom(numpy_helper.from_array(np.round(b / 2.0).astype(b.dtype), bname))
             init[bdq.input[1]].CopyFrom(numpy_helper.from_array((bs * 2).astype(bs.dtype),
                                                                 bdq.input[1]))
-            biases[bname] = True
+            biases.add(bname)
     if not halved:
         raise SystemExit("no quantised convolution weights found")
     onnx.checker.check_model(q)
