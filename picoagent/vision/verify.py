@@ -125,10 +125,24 @@ def _modes(px: np.ndarray, n: int) -> list[int]:
         return []
     if (px == px[0]).all():          # one colour (most rings and rims): no sort
         return [_pack(px[0])]
-    key = px.astype(np.int32) @ _PACK if px.shape[1] == 3 else px[:, 0].astype(np.int32)
+    return _key_modes(px.astype(np.int32) @ _PACK if px.shape[1] == 3
+                      else px[:, 0].astype(np.int32), n)
+
+
+def _key_modes(key: np.ndarray, n: int) -> list[int]:
+    """:func:`_modes` of packed colour keys."""
+    # a colour on more than half the pixels is the commonest; only the rest is
+    # sorted for the next (a ring or rim is mostly the panel's colour)
+    k0 = key[key.size // 2]
+    other = key != k0
+    rest = int(np.count_nonzero(other))
+    if 2 * rest < key.size:
+        if n == 1 or rest == 0:
+            return [int(k0)]
+        return [int(k0)] + _key_modes(key[other], n - 1)
     # np.unique's sort and run counting, with fewer numpy calls (this runs ~100
     # times a frame, on a few hundred pixels, where each call's overhead counts)
-    key.sort()
+    key = np.sort(key)
     first = np.empty(key.size + 1, bool)
     first[0] = first[-1] = True
     np.not_equal(key[1:], key[:-1], out=first[1:-1])
@@ -231,6 +245,10 @@ def _ink(image: np.ndarray, window, bg) -> np.ndarray:
                                        tuple(min(255, v + INK_DIFF) for v in bg)))
 
 
+#: the structuring element of :func:`_outlines`' gap bridging
+_CLOSE_KERNEL = np.ones((3, 3), np.uint8)
+
+
 def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> list:
     """Solid shapes in ``window`` (x0, y0, x1, y1, frame pixels) of the frame: the
     outer outlines of ``ink`` (:func:`_ink` of the window against a background
@@ -245,7 +263,7 @@ def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> 
     x0, y0 = window[:2]
     H, W = image.shape[:2]
     if close:
-        ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+        ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, _CLOSE_KERNEL)
     contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     out = []
     for cont in contours:
@@ -463,7 +481,7 @@ def in_word(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 STATE_UNSURE = 0.25
 
 
-def check_indicator(image: np.ndarray, d):
+def check_indicator(image: np.ndarray, d, outlines: dict | None = None):
     """A checkbox / radio detection snapped to its outline and classed by its
     shape, scored up, its state read from the pixels where the model is unsure
     (STATE_UNSURE).  A solid shape that is no clean square or disk is an icon
@@ -471,8 +489,15 @@ def check_indicator(image: np.ndarray, d):
     the model's box and score; with no solid shape at all, or a disk that holds
     no radio's mark (:func:`radio_inside`) or stands in a word (:func:`in_word`),
     the score is scaled down.  Returns (detection, whether an indicator's outline
-    was found)."""
-    found = find_outline(image, d.box)
+    was found).  ``outlines``: :func:`find_outline` results by box, filled as
+    they are worked out (refine shares one a frame: the model leaves a checkbox
+    and a radio candidate on the same box)."""
+    if outlines is None:
+        found = find_outline(image, d.box)
+    else:
+        if d.box not in outlines:
+            outlines[d.box] = find_outline(image, d.box)
+        found = outlines[d.box]
     if found is not None:
         kind = outline_kind(found)
         box = tuple(int(v) for v in found[0])
@@ -1457,8 +1482,12 @@ _ONE_CHECKS = {**{k: check_indicator for k in INDICATOR_KINDS},
                **{k: check_icon for k in ICON_KINDS}}
 
 
-def _check(image: np.ndarray, d):
-    """The check of ``d``'s kind: (detections, whether it passed)."""
+def _check(image: np.ndarray, d, outlines: dict | None = None):
+    """The check of ``d``'s kind: (detections, whether it passed).  ``outlines``:
+    as :func:`check_indicator`'s."""
+    if d.kind in INDICATOR_KINDS:
+        r, ok = check_indicator(image, d, outlines)
+        return [r], ok
     one = _ONE_CHECKS.get(d.kind)
     if one is None:
         return check_button(image, d)
@@ -1496,6 +1525,7 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
     # duplicates do not spend the budget (xcalc: 122 button candidates, 40 buttons).
     found: dict = {}
     checked: dict = {}
+    outlines: dict = {}
     out = []
     for d in sorted(detections, key=lambda d: -d.score):
         if d.kind not in VERIFIED_KINDS:
@@ -1509,7 +1539,7 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = 0.6) -> lis
             out.append(d)
             continue
         checked[d.kind] = n + 1
-        res, ok = _check(image, d)
+        res, ok = _check(image, d, outlines)
         out.extend(res)
         if ok:
             for r in res:

@@ -780,3 +780,29 @@ def test_words_are_not_blocks(text):
     img, sp = line_of([(text, BLUE)])
     assert not in_blocks(img, (sp[0][0] - 2, 9, sp[0][1] - sp[0][0] + 4, 22))
     assert not in_blocks(words(BLUE), (18, 8, 150, 34))
+
+
+def _modes_by_unique(px, n):
+    keys = px.astype(np.int64) @ np.array([65536, 256, 1]) if px.shape[1] == 3 else px[:, 0]
+    u, c = np.unique(keys, return_counts=True)      # u ascending: ties go to the smaller key
+    return [int(k) for k in u[np.argsort(-c, kind="stable")[:n]]]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_modes_match_a_plain_count(seed):
+    # a panel colour on most pixels (the fast path), on about half, on under half;
+    # ties between colours; one channel and three
+    rng = np.random.default_rng(seed)
+    palette = rng.integers(0, 256, (5, 3), dtype=np.uint8)
+    for share in (0.9, 0.51, 0.5, 0.3, 0.0):
+        for size in (1, 2, 7, 40, 301):
+            main = int(share * size)
+            px = np.concatenate([np.repeat(palette[:1], main, 0),
+                                 palette[rng.integers(1, 5, size - main)]])
+            px = px[rng.permutation(size)]
+            for n in (1, 2, 3):
+                assert verify._modes(px, n) == _modes_by_unique(px, n), (share, size, n)
+                assert verify._modes(px[:, :1], n) == _modes_by_unique(px[:, :1], n)
+    # two colours on equal counts: the smaller key first
+    px = np.array([[9, 9, 9], [1, 1, 1]] * 3, np.uint8)
+    assert verify._modes(px, 1) == [0x010101]
