@@ -806,3 +806,12 @@ def test_modes_match_a_plain_count(seed):
     # two colours on equal counts: the smaller key first
     px = np.array([[9, 9, 9], [1, 1, 1]] * 3, np.uint8)
     assert verify._modes(px, 1) == [0x010101]
+
+
+@pytest.mark.parametrize("width", [1, 2, 5, 8, 37, 64])
+def test_row_medians_match_numpy(width):
+    rng = np.random.default_rng(width)
+    for reg in (rng.integers(0, 256, (9, width, 3), dtype=np.uint8),
+                np.repeat(rng.integers(0, 256, (9, 1, 3), dtype=np.uint8), width, 1)):
+        want = np.median(reg, axis=1, keepdims=True).astype(np.uint8)
+        assert np.array_equal(verify._row_medians(reg), want)
