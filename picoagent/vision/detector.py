@@ -208,11 +208,14 @@ def postprocess(scores: np.ndarray, checked: np.ndarray, ltrb: np.ndarray,
     if scores.shape[1] != pts.shape[0]:
         raise ValueError(f"model output has {scores.shape[1]} locations, expected "
                          f"{pts.shape[0]} for input {input_hw}")
-    cls = scores.argmax(0)
     best = scores.max(0)
     above = idx = np.nonzero(best >= thr)[0]
     if idx.size == 0:
         return []
+    # each location's class, worked out only where it can count (argmax down the
+    # columns of all 19,320 locations of a 1280x720 frame: 0.25 ms)
+    cls = np.zeros(scores.shape[1], np.int64)
+    cls[above] = scores[:, above].argmax(0)
     if idx.size > PRE_NMS_TOP:         # bound the NMS cost on a pathological frame
         idx = idx[np.argsort(-best[idx], kind="stable")[:PRE_NMS_TOP]]
     boxes = _decode(ltrb, pts, strides, idx)
@@ -271,11 +274,13 @@ def runners_up(scores: np.ndarray, cls: np.ndarray, best: np.ndarray, above: np.
     shift = (c2 * (float(boxes.max() - boxes.min()) + 1.0))[:, None]
     keep = nms(boxes + shift, s2, iou, max_det)
     out = []
+    kept_cls = np.array([k for k, _, _, _ in kept], np.int64)
+    kept_boxes = np.array([b for _, _, b, _ in kept], np.float64).reshape(-1, 4)
     for c in np.unique(c2[keep]):
         mine = keep[c2[keep] == c]
-        same = [b for k, _, b, _ in kept if k == c]
-        if same:
-            mine = mine[(_iou_many(boxes[mine], np.asarray(same)) <= iou).all(1)]
+        same = kept_boxes[kept_cls == c]
+        if len(same):
+            mine = mine[(_iou_many(boxes[mine], same) <= iou).all(1)]
         out += [(int(c), float(s2[k]) * RUNNER_UP_DISCOUNT, boxes[k], float(chk[cand[k]]))
                 for k in mine]
     return out
