@@ -123,16 +123,14 @@ def _modes(px: np.ndarray, n: int) -> list[int]:
     (ties: the smaller key first)."""
     if px.shape[0] == 0:
         return []
-    if (px == px[0]).all():          # one colour (most rings and rims): no sort
-        return [_pack(px[0])]
     return _key_modes(px.astype(np.int32) @ _PACK if px.shape[1] == 3
                       else px[:, 0].astype(np.int32), n)
 
 
 def _key_modes(key: np.ndarray, n: int) -> list[int]:
     """:func:`_modes` of packed colour keys."""
-    # a colour on more than half the pixels is the commonest; only the rest is
-    # sorted for the next (a ring or rim is mostly the panel's colour)
+    # a colour on more than half the pixels is the commonest (one colour: most
+    # rings and rims); only the rest is sorted for the next
     k0 = key[key.size // 2]
     other = key != k0
     rest = int(np.count_nonzero(other))
