@@ -151,11 +151,6 @@ def _key_modes(key: np.ndarray, n: int) -> list[int]:
     return key[starts[np.argsort(-counts, kind="stable")[:n]]].tolist()
 
 
-def _pack(c) -> int:
-    """One colour's channels (3 or 1) as the packed key of :func:`_modes`."""
-    return (int(c[0]) << 16 | int(c[1]) << 8 | int(c[2])) if len(c) == 3 else int(c[0])
-
-
 def _rim(a: np.ndarray) -> np.ndarray:
     """The pixels of an image region's outer rows and columns (corners twice)."""
     return np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
@@ -737,14 +732,15 @@ def find_arrow(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     ink = (d > max(ARROW_MIN_DIFF, ARROW_REL_DIFF * int(inside.max() if inside.size else 0))
            ).astype(np.uint8)
     n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    for i in range(1, n):
+    bx, by, bw, bh = (st[1:, k] for k in range(4))
+    # not the border or past it; an arrow's size and place (one pass over all the
+    # pieces: a box over words has hundreds)
+    cand = 1 + np.flatnonzero((by > 0) & (by + bh < h) & (bx + bw < rw)
+                              & (bw >= max(5, 0.15 * h)) & (bw <= 0.8 * h)
+                              & (bh >= 2) & (bh <= 0.6 * h) & (bw >= 1.3 * bh)
+                              & (np.abs(by + bh / 2.0 - h / 2.0) <= ARROW_CENTRE * h))
+    for i in cand.tolist():
         bx, by, bw, bh, _ = (int(v) for v in st[i])
-        if by == 0 or by + bh == h or bx + bw == rw:
-            continue                                # the border, or past it
-        if not (max(5, 0.15 * h) <= bw <= 0.8 * h and 2 <= bh <= 0.6 * h and bw >= 1.3 * bh):
-            continue
-        if abs(by + bh / 2.0 - h / 2.0) > ARROW_CENTRE * h:
-            continue
         m = lab[by:by + bh, bx:bx + bw] == i
         cols = np.arange(bw)
         spans = [int(cols[r].max() - cols[r].min() + 1) for r in m if r.any()]
