@@ -372,6 +372,16 @@ def test_dropdown_arrow(mark, arrow, dark):
     assert find_arrow(field_with(mark, dark=dark), (60, 20, 170, 34)) is arrow
 
 
+def test_no_arrow_searched_in_a_box_less_wide_than_a_field():
+    """The arrow is looked for at the right end of a one-line field's shape (at
+    least FIELD_MIN_ASPECT times as wide as high): the same arrow's end of a box
+    too high for that (a terminal's text, a panel) is not searched."""
+    img = field_with("triangle")
+    assert find_arrow(img, (60, 20, 170, 34))
+    assert find_arrow(img, (162, 20, 68, 34))       # 2 heights wide: its right end
+    assert not find_arrow(img, (170, 20, 60, 34))   # 1.76: not searched
+
+
 def test_text_ending_in_v_is_no_arrow():
     img = field_with(None, text="Kiev and Lviv v")
     assert not find_arrow(img, (60, 20, 170, 34))
