@@ -251,8 +251,9 @@ def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> 
     open ring has no inside.  Only for small indicators: on larger windows it
     also joins a field to a neighbour two pixels away.
 
-    Returns (box in frame pixels, filled-outline mask over that box, outline points
-    in window pixels, whether the shape runs out of the window)."""
+    Returns (box in frame pixels, filled-outline mask over that box (uint8, 1
+    inside), outline points in window pixels, whether the shape runs out of the
+    window)."""
     x0, y0 = window[:2]
     H, W = image.shape[:2]
     if close:
@@ -265,7 +266,7 @@ def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> 
             continue
         filled = np.zeros((bh, bw), np.uint8)
         cv2.drawContours(filled, [cont], -1, 1, thickness=-1, offset=(-bx, -by))
-        out.append(((bx + x0, by + y0, bw, bh), filled.astype(bool), cont.reshape(-1, 2),
+        out.append(((bx + x0, by + y0, bw, bh), filled, cont.reshape(-1, 2),
                     _touches_rim((bx, by, bw, bh), window, W, H)))
     return out
 
