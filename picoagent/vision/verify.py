@@ -252,8 +252,9 @@ def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> 
     also joins a field to a neighbour two pixels away.
 
     Returns (box in frame pixels, filled-outline mask over that box (uint8, 1
-    inside), outline points in window pixels, whether the shape runs out of the
-    window)."""
+    inside; None for a shape that runs out of the window: part of something
+    larger, which no finder measures), outline points in window pixels, whether
+    the shape runs out of the window)."""
     x0, y0 = window[:2]
     H, W = image.shape[:2]
     if close:
@@ -264,10 +265,12 @@ def _outlines(image: np.ndarray, window, ink: np.ndarray, keep, close: bool) -> 
         bx, by, bw, bh = cv2.boundingRect(cont)
         if not keep(bx, by, bw, bh):
             continue
-        filled = np.zeros((bh, bw), np.uint8)
-        cv2.drawContours(filled, [cont], -1, 1, thickness=-1, offset=(-bx, -by))
-        out.append(((bx + x0, by + y0, bw, bh), filled, cont.reshape(-1, 2),
-                    _touches_rim((bx, by, bw, bh), window, W, H)))
+        at_rim = _touches_rim((bx, by, bw, bh), window, W, H)
+        filled = None
+        if not at_rim:      # a shape running out of the window is never measured
+            filled = np.zeros((bh, bw), np.uint8)
+            cv2.drawContours(filled, [cont], -1, 1, thickness=-1, offset=(-bx, -by))
+        out.append(((bx + x0, by + y0, bw, bh), filled, cont.reshape(-1, 2), at_rim))
     return out
 
 
