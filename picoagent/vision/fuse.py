@@ -55,18 +55,26 @@ def side_label(box: Box, line_boxes: list[Box], *, max_gap_h: float = 12.0) -> i
     return best
 
 
+#: a label's text line may run this share of its height into the field's box (OCR
+#: pads its boxes: yad's "First name" box ran 3 px into the field beside it)
+LABEL_OVERLAP = 0.3
+
+
 def field_label(box: Box, line_boxes: list[Box]) -> int | None:
     """The label of a field: the nearest line left of it on its row, else the
-    nearest line just above it, overlapping it horizontally."""
+    nearest line just above it, over it (a line above and left of the field, on
+    no row of its own, is the label of the row above: yad's "Email" over the
+    "Role" dropdown)."""
     x, y, w, h = box
     cy = y + h / 2.0
     best, best_d = None, None
     for i, (lx, ly, lw, lh) in enumerate(line_boxes):
-        if lx + lw <= x + 2 and ly - 0.25 * lh <= cy <= ly + lh + 0.25 * lh:
+        into = max(2.0, LABEL_OVERLAP * lh)
+        if lx < x and lx + lw <= x + into and ly - 0.25 * lh <= cy <= ly + lh + 0.25 * lh:
             d = x - (lx + lw)
             if d > 400:
                 continue
-        elif ly + lh <= y + 2 and lx < x + w and lx + lw > x - 0.1 * w:
+        elif ly + lh <= y + into and lx < x + w and lx + lw > x + into:
             d = (y - (ly + lh)) * 2.0 + 20.0        # above: prefer a left label
             if y - (ly + lh) > max(2.0 * h, 40):
                 continue

@@ -50,6 +50,21 @@ def test_field_label_left_then_above():
     assert name_lines("text_field", field, [(125, 45, 60, 14), left]) == [0, 1]
 
 
+def test_field_label_on_yads_form():
+    """Line boxes as PP-OCR gave them on yad's form (tests/data/corpus/yad_form.png):
+    "First name"'s box runs 3 px into its field (OCR pads), and must still win over
+    the heading above the field; "Email", the label of the row above, sits above
+    and left of the "Role" dropdown, over none of it, and must not win over "Role"."""
+    heading, first = (384, 159, 185, 23), (384, 187, 85, 27)
+    assert field_label((466, 184, 362, 34), [first, heading]) == 0
+    assert field_label((466, 184, 362, 34), [heading, first]) == 1
+    role, email, staff = (383, 302, 46, 30), (384, 264, 53, 29), (468, 302, 50, 30)
+    assert field_label((466, 301, 362, 35), [staff, role, email]) == 1
+    assert name_lines("dropdown", (466, 301, 362, 35), [staff, role, email]) == [0, 1]
+    # a heading over the field with no label beside it still names it
+    assert field_label((466, 184, 362, 34), [heading]) == 0
+
+
 def test_label_region_covers_where_a_label_can_be():
     x, y, w, h = label_region("checkbox", (500, 300, 13, 13), 1280, 720)
     assert x <= 100 and x + w >= 900 and y <= 300 and y + h >= 313
