@@ -326,12 +326,32 @@ def test_a_progress_bar_is_no_field(content):
     assert (b.kind, b.score) == (("button", 0.3) if bar else ("text_field", 0.8))
 
 
-def test_field_without_a_drawn_box_keeps_the_models_box_and_score():
-    img = render(GTK, lambda big: cv2.putText(big, "type here", (70 * SS, 40 * SS),
-                                              cv2.FONT_HERSHEY_SIMPLEX, 0.45 * SS,
-                                              GTK["text"], SS), size=(80, 260))
-    det = Det("text_field", (60, 20, 170, 34), 0.3)
-    assert refine(img, [det]) == [det]
+def underlined_field(line=True, boxed_below=False):
+    """Words on the window (60-230 x 20-54), with a line under them along the
+    field's bottom (an underlined field) or not; ``boxed_below``: a drawn field
+    just below it instead (its top edge runs where an underline would)."""
+    def draw(big):
+        cv2.putText(big, "type here", (70 * SS, 40 * SS), cv2.FONT_HERSHEY_SIMPLEX,
+                    0.45 * SS, GTK["text"], SS)
+        if line:
+            cv2.rectangle(big, (60 * SS, 52 * SS), (230 * SS - 1, 54 * SS - 1), GTK["border"], -1)
+        if boxed_below:
+            rounded_square_rect(big, 60, 50, 170, 34, GTK["border"], 4)
+            rounded_square_rect(big, 61, 51, 168, 32, GTK["base"], 3)
+    return render(GTK, draw, size=(100, 260))
+
+
+def test_field_without_a_drawn_box_keeps_its_score_only_when_underlined():
+    """No drawn box, no arrow: the model's box stays; its score too under a line
+    along its bottom (Material's and Adwaita's flat fields), else it is halved
+    (boxes straddling two fields, or over a panel's empty part)."""
+    det = Det("text_field", (60, 20, 170, 34), 0.6)
+    assert verify.field_underline(underlined_field(), det.box)
+    assert refine(underlined_field(), [det]) == [det]
+    for img in (underlined_field(line=False), underlined_field(line=False, boxed_below=True)):
+        assert not verify.field_underline(img, det.box)
+        (d,) = refine(img, [det])
+        assert d.box == det.box and d.score == pytest.approx(0.3)
 
 
 def field_with(mark, text="Germany", dark=False):
@@ -736,7 +756,7 @@ def test_a_box_with_nothing_inside_is_dropped():
     assert is_blank(img, edge) and not is_blank(img, (110, 8, 50, 24))
     kept = refine(img, [Det("button", edge, 0.6), Det("menu_item", edge, 0.5),
                         Det("text_field", edge, 0.5), Det("button", (110, 8, 50, 24), 0.5)])
-    assert [d.kind for d in kept] == ["text_field", "button"]
+    assert sorted(d.kind for d in kept) == ["button", "text_field"]
 
 
 def icon_screen():
