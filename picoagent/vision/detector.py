@@ -275,7 +275,7 @@ def runners_up(scores: np.ndarray, cls: np.ndarray, best: np.ndarray, above: np.
     keep = nms(boxes + shift, s2, iou, max_det)
     out = []
     kept_cls = np.array([k for k, _, _, _ in kept], np.int64)
-    kept_boxes = np.array([b for _, _, b, _ in kept], np.float64).reshape(-1, 4)
+    kept_boxes = np.array([b for _, _, b, _ in kept]).reshape(-1, 4)   # their own dtype
     for c in np.unique(c2[keep]):
         mine = keep[c2[keep] == c]
         same = kept_boxes[kept_cls == c]

@@ -62,9 +62,8 @@ LABEL_OVERLAP = 0.3
 
 def field_label(box: Box, line_boxes: list[Box]) -> int | None:
     """The label of a field: the nearest line left of it on its row, else the
-    nearest line just above it, over it (a line above and left of the field, on
-    no row of its own, is the label of the row above: yad's "Email" over the
-    "Role" dropdown)."""
+    nearest line just above it and over it (a line above it but wholly left of
+    it is the row above's label: yad's "Email" over its "Role" dropdown)."""
     x, y, w, h = box
     cy = y + h / 2.0
     best, best_d = None, None
