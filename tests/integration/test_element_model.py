@@ -182,3 +182,25 @@ def test_button_by_name_is_pressed_on_its_own_label(name):
             wrong.append((o["text"], o["box"], m.point, m.element.box))
     assert found >= max(1, len(named) // 2), (found, len(named))
     assert not wrong, wrong
+
+
+def test_fields_named_by_their_own_labels_on_yads_form():
+    """`{kind: text_field, text: <label>}` on yad's form (tests/data/corpus): each
+    field is named by the label left of it on its row, not by the heading above
+    the first one, nor by the row above's label (yad's "Email" over its "Role"
+    dropdown).  PP-OCR boxes "First name" 3 px into its field."""
+    from picoagent.task.model import Locator
+    with Image.open(Path(__file__).resolve().parents[1] / "data" / "corpus" / "yad_form.png") as im:
+        frame = Frame(np.asarray(im.convert("RGB")))
+    v = Vision(threads=1)
+    rows = {"First name": 201, "Last name": 240, "Email": 279}
+    for label, cy in rows.items():
+        m = v.find(frame, Locator(kind="text_field", text=label))
+        assert m is not None, label
+        x, y, w, h = m.element.box
+        assert y <= cy <= y + h and x >= 440, (label, m.element.box)
+        names = v.element_names(frame, m.element)
+        assert "Create a new user account" not in names, names
+    m = v.find(frame, Locator(kind="dropdown", text="Role"))
+    assert m is not None and m.element.box[1] <= 318 <= m.element.box[1] + m.element.box[3]
+    assert "Email" not in v.element_names(frame, m.element)
