@@ -1307,16 +1307,19 @@ LINK_MIN_CHROMA = 60
 def _gapped_runs(mask: np.ndarray, stop: np.ndarray, gap: int) -> list[tuple[int, int]]:
     """Runs [start, end) of True in ``mask``, gaps of up to ``gap`` bridged where no
     ``stop`` column lies in the gap."""
-    out: list = []
-    for s, e in _runs(mask, 0):
-        if out and s - out[-1][1] <= gap and not stop[out[-1][1]:s].any():
-            out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
+    runs = _runs(mask, 0)
+    if len(runs) < 2:
+        return runs
+    se = np.asarray(runs)
+    starts, ends = se[1:, 0], se[:-1, 1]          # each gap: [end of one run, next start)
+    stops = np.concatenate(([0], np.cumsum(stop, dtype=np.int64)))
+    joined = (starts - ends <= gap) & (stops[starts] == stops[ends])
+    first = np.concatenate(([0], np.flatnonzero(~joined) + 1))
+    last = np.concatenate((first[1:] - 1, [len(runs) - 1]))
+    return list(zip(se[first, 0].tolist(), se[last, 1].tolist()))
 
 
-def link_extent(image: np.ndarray, box: tuple[int, int, int, int]):
+def link_extent(image: np.ndarray, box: tuple[int, int, int, int], words=None):
     """The whole link that ``box`` (x, y, w, h) covers part of, along its line: the
     model boxes a long link (``filehandle.read(buffer, offset)``) in pieces.
 
@@ -1324,13 +1327,14 @@ def link_extent(image: np.ndarray, box: tuple[int, int, int, int]):
     through the words of its colour, across word spaces (LINK_GAP), and stops at
     ink of another colour (a bullet, the sentence around it).  Black or grey words
     with no underline are not followed: nothing on the pixels tells where such a
-    link ends.  Returns (x, y, w, h), or None."""
+    link ends.  ``words``: :func:`_words` of the box, if worked out already.
+    Returns (x, y, w, h), or None."""
     x, y, w, h = box
     W = image.shape[1]
     if h < 8 or h > 64 or w < 4 or image.ndim != 3:
         return None
     reg = image[y:y + h, x:x + w, :3]
-    bg, ink = _words(reg)
+    bg, ink = words if words is not None else _words(reg)
     if int(ink.sum()) < 12:
         return None
     bx0, bx1 = max(0, x - LINK_REACH * h), min(W, x + w + LINK_REACH * h)
@@ -1400,16 +1404,16 @@ def link_words(image: np.ndarray, box: tuple[int, int, int, int]):
 BLOCKS_MIN, BLOCKS_SHARE, BLOCKS_FILL = 4, 0.8, 0.9
 
 
-def in_blocks(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+def in_blocks(image: np.ndarray, box: tuple[int, int, int, int], words=None) -> bool:
     """Whether the ink in ``box`` (x, y, w, h) is a row of equal solid blocks (a
     progress bar drawn in chunks, a level meter), not words: glyphs differ in width
     and height and few are solid rectangles (a run of only "I" and "l" strokes in a
-    sans font would pass for blocks)."""
+    sans font would pass for blocks).  ``words``: as :func:`link_extent`'s."""
     x, y, w, h = box
     reg = image[y:y + h, x:x + w]
     if reg.ndim != 3 or h < 6 or w < 4 * h // 3:
         return False
-    _, ink = _words(reg[:, :, :3])
+    _, ink = words if words is not None else _words(reg[:, :, :3])
     n, _, st, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     st = st[1:]
     st = st[st[:, 4] >= 4]
@@ -1428,9 +1432,13 @@ def check_link(image: np.ndarray, d):
     to its words (:func:`link_words`), and scored up where its words are of a link's
     colour or underlined, else with its score unchanged; a row of blocks
     (:func:`in_blocks`) has its score halved: (detection, whether marked)."""
-    if in_blocks(image, d.box):
+    x, y, w, h = d.box
+    reg = image[y:y + h, x:x + w]
+    # the box's background and ink, for both tests below
+    words = _words(reg[:, :, :3]) if reg.ndim == 3 and reg.size else None
+    if in_blocks(image, d.box, words):
         return replace(d, score=d.score * UNVERIFIED_SCALE), False
-    ext = link_extent(image, d.box)
+    ext = link_extent(image, d.box, words)
     if ext is not None and ext[2] > d.box[2]:
         d = replace(d, box=(ext[0], d.box[1], ext[2], d.box[3]))
     tight = link_words(image, d.box)

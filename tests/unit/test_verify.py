@@ -845,3 +845,26 @@ def test_row_medians_match_numpy(width):
                 np.repeat(rng.integers(0, 256, (9, 1, 3), dtype=np.uint8), width, 1)):
         want = np.median(reg, axis=1, keepdims=True).astype(np.uint8)
         assert np.array_equal(verify._row_medians(reg), want)
+
+
+def test_gapped_runs_match_the_plain_loop():
+    """Runs of a link's colour joined across word spaces (gaps up to ``gap``) unless
+    other ink stands in the gap: the vectorised version against the plain loop."""
+    def plain(mask, stop, gap):
+        out = []
+        for s, e in verify._runs(mask, 0):
+            if out and s - out[-1][1] <= gap and not stop[out[-1][1]:s].any():
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+        return out
+
+    rng = np.random.default_rng(7)
+    for _ in range(3000):
+        n = int(rng.integers(0, 60))
+        mask, stop = rng.random(n) < rng.random(), rng.random(n) < 0.3 * rng.random()
+        gap = int(rng.integers(0, 6))
+        assert verify._gapped_runs(mask, stop, gap) == plain(mask, stop, gap)
+    mask = np.array([1, 1, 0, 0, 1, 1, 0, 1], bool)
+    stop = np.array([0, 0, 0, 1, 0, 0, 0, 0], bool)
+    assert verify._gapped_runs(mask, stop, 2) == [(0, 2), (4, 8)]
