@@ -28,7 +28,7 @@ import torch
 import torch.nn as nn
 from onnx import numpy_helper
 
-from model import ConvBN, Detector
+from model import MEAN, STD, ConvBN, Detector
 
 
 def _tensors(model: onnx.ModelProto) -> dict[str, np.ndarray]:
@@ -125,7 +125,8 @@ def check(det: Detector, path: str, height: int = 256, width: int = 320, seed: i
     import onnxruntime as ort
     rng = np.random.default_rng(seed)
     img = np.kron(rng.integers(0, 256, (height // 16, width // 16, 3)), np.ones((16, 16, 1)))
-    x = torch.from_numpy(((img / 255.0 - 0.5) / 0.25).astype(np.float32)).permute(2, 0, 1)[None]
+    x = torch.from_numpy(((img / 255.0 - np.array(MEAN)) / np.array(STD)).astype(np.float32)
+                         ).permute(2, 0, 1)[None]
     det.eval()
     det.export_mode = True
     with torch.no_grad():

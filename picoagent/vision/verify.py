@@ -813,7 +813,7 @@ def field_underline(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     bx0, bx1 = max(0, x - w // 2), min(W, x + w + w // 2)
     bg = _commonest(_rim(image[y:y1, x:x + w, :3]))
     # the rows looked at and the few below them, in a band half the box wider each side
-    ink = channel_diff(image[y0:min(H, y1 + UNDERLINE_SIDE[1]), bx0:bx1, :3], bg) > INK_DIFF
+    ink = _ink(image[:, :, :3], (bx0, y0, bx1, min(H, y1 + UNDERLINE_SIDE[1])), bg) > 0
     inbox = ink[:y1 - y0, x - bx0:x - bx0 + w]
     rows = np.flatnonzero(inbox.mean(1) >= UNDERLINE_FIELD_SPAN)
     if rows.size == 0:
@@ -1547,9 +1547,9 @@ def is_blank(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     return float(sd.max()) < BLANK_STD
 
 
-#: the checks that give back one detection, by kind (buttons may split into several)
-_ONE_CHECKS = {**{k: check_indicator for k in INDICATOR_KINDS},
-               **{k: check_field for k in FIELD_KINDS},
+#: the checks that give back one detection, by kind (buttons may split into several;
+#: indicators take the frame's outline results too: _check)
+_ONE_CHECKS = {**{k: check_field for k in FIELD_KINDS},
                **{k: check_link for k in LINK_KINDS},
                **{k: check_slider for k in SLIDER_KINDS},
                **{k: check_icon for k in ICON_KINDS}}
