@@ -32,7 +32,7 @@ STEP_MODIFIERS = ("label", "optional", "timeout")
 TOP_KEYS = ("name", "vars", "secrets", "settings", "targets", "on_failure", "steps")
 INCLUDED_KEYS = ("name", "vars", "targets", "steps")
 SETTING_KEYS = ("timeout", "interval", "settle", "park_after", "min_score", "confidence",
-                "region", "max_steps", "max_runtime", "threads")
+                "region", "max_steps", "max_runtime", "threads", "output")
 LOCATOR_KEYS = ("text", "regex", "image", "kind", "checked", "at", "target", "right_of",
                 "left_of", "above", "below", "near", "within", "index", "offset",
                 "min_score", "confidence")
@@ -644,6 +644,10 @@ class _Ctx:
                 kw[k] = f.region(v, ln, k)
             elif k in ("max_steps", "threads"):
                 kw[k] = f.integer(v, ln, k, 1)
+            elif k == "output":
+                kw[k] = f.string(v, ln, k, allow_number=False)
+                if "${" in kw[k]:
+                    raise f.err("output is a fixed output name (no ${...})", ln, k)
         if kw.get("max_runtime") == 0:
             raise f.err("max_runtime must be more than 0", m.line_of("max_runtime"),
                         "max_runtime")

@@ -182,6 +182,8 @@ class Settings:
     max_steps: int = defaults.MAX_STEPS
     max_runtime: float = defaults.MAX_RUNTIME_S
     threads: int | None = None
+    #: the Wayland output to capture and act on (None: the first); X11 ignores it
+    output: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
