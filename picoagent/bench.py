@@ -32,18 +32,18 @@ def peak_rss_mb() -> float:
 
 def run_bench(image: str | os.PathLike | None = None, *, threads: int = 1,
               target: str | None = None, live: bool = False, repeat: int = 3,
-              template: str | os.PathLike | None = None) -> dict:
+              template: str | os.PathLike | None = None, screen=None,
+              backend: str | None = None) -> dict:
     """Time grab, diff, detection, recognition, lazy find (cold/warm) and templates.
 
-    Returns a dict of figures (milliseconds unless named otherwise).
+    ``live`` measures on ``screen`` (opened by the caller, who closes it) and names
+    its ``backend``.  Returns a dict of figures (milliseconds unless named otherwise).
     """
     out: dict = {"threads": threads, "cpus": os.cpu_count()}
     if live:
-        from .devices import MssScreen
-        screen = MssScreen()
+        out["backend"] = backend or "x11"
         out["grab_ms"] = _median_ms(screen.grab, max(5, repeat))
         img = screen.grab().image
-        screen.close()
         out["source"] = "live screen"
     else:
         path = Path(image) if image else BUNDLED
@@ -135,7 +135,8 @@ def suggest(fig: dict) -> list[str]:
 
 
 def format_table(fig: dict) -> str:
-    rows = [("grab (mss)", "grab_ms"), ("model load (once per run)", "model_load_ms"),
+    rows = [(f"grab ({fig.get('backend', 'x11')})", "grab_ms"),
+            ("model load (once per run)", "model_load_ms"),
             ("diff, unchanged frame", "diff_unchanged_ms"),
             ("text detection, whole frame", "detect_frame_ms"),
             ("recognition, per box", "recognise_per_box_ms"),
@@ -144,7 +145,8 @@ def format_table(fig: dict) -> str:
             ("template match, all scales", "template_ms"),
             ("UI elements, new screen", "elements_ms"),
             ("UI elements, unchanged screen", "elements_unchanged_ms")]
-    lines = [f"picoagent bench: {fig['source']} ({fig['size']}), threads {fig['threads']}, "
+    source = fig["source"] + (f", {fig['backend']} backend" if "backend" in fig else "")
+    lines = [f"picoagent bench: {source} ({fig['size']}), threads {fig['threads']}, "
              f"{fig['cpus']} CPUs"]
     if "target" in fig:
         lines.append(f"target text: {fig['target']!r} (found: {fig.get('found')})")

@@ -1,7 +1,8 @@
 """Command line: parse arguments, call the library, map errors to exit codes.
 
 Exit codes: 0 success, 1 a step failed, 2 invalid task file or usage,
-3 environment problem (no display, Wayland, model missing), 130 SIGINT, 143 SIGTERM.
+3 environment problem (no display, a compositor without the protocols we need,
+model missing), 130 SIGINT, 143 SIGTERM.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__, defaults
+from .devices.backend import BACKENDS
 from .errors import EnvironmentProblem, PicoAgentError, RunInterrupted, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_ENV = 0, 1, 2, 3
@@ -63,6 +65,18 @@ def _step_line(r) -> str:
     return " ".join(parts)
 
 
+def _backend_options(fn):
+    """--backend and --output, shared by the commands that use the screen."""
+    fn = click.option("--output", "output", default=None, metavar="NAME",
+                      help="Wayland: the output (monitor) to use, e.g. HDMI-A-1 "
+                           "(default: the task's settings.output, else the first).")(fn)
+    fn = click.option("--backend", type=click.Choice(BACKENDS, case_sensitive=False),
+                      default="auto", envvar="PICOAGENT_BACKEND", show_default=True,
+                      help="Display system: auto picks Wayland when WAYLAND_DISPLAY is "
+                           "set, else X11.")(fn)
+    return fn
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="picoagent")
 def main() -> None:
@@ -93,9 +107,10 @@ def main() -> None:
 @click.option("--allow-outside", is_flag=True,
               help="Allow includes and images outside the task file's folder.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
+@_backend_options
 def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_outside,
-        verbose):
-    """Run a task file on the live X display.
+        verbose, backend, output):
+    """Run a task file on the live display (Wayland or X11).
 
     \b
     Examples:
@@ -106,20 +121,26 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_ou
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     from .agent import Report, Runner
-    from .devices import MssScreen, PyAutoGuiInput, RecordingInput, check_display
+    from .devices import RecordingInput
+    from .devices.backend import open_devices
     from .task import load_task
     from .vision import Vision
 
     try:
         task = load_task(task_file, _parse_vars(var), allow_outside=allow_outside)
         task = _override_settings(task, interval, region)
-        check_display()
+        devices = open_devices(backend, output=output or task.settings.output,
+                               need_input=not dry_run)
+    except PicoAgentError as e:
+        _fail(e)
+    try:
         report = Report(report_dir) if report_dir else None
     except PicoAgentError as e:
+        devices.close()
         _fail(e)
     vision = Vision(threads=threads or task.settings.threads or defaults.THREADS,
                     min_score=task.settings.min_score, confidence=task.settings.confidence)
-    inp = RecordingInput() if dry_run else PyAutoGuiInput()
+    inp = RecordingInput() if dry_run else devices.input
 
     def on_term(signum, frame):
         raise RunInterrupted(signum)
@@ -128,10 +149,14 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_ou
     from .task.model import walk_steps
     n_steps = sum(1 for _ in walk_steps(task.steps))
     click.echo(f"picoagent {__version__}: {task.name} ({n_steps} steps"
-               f"{', dry run' if dry_run else ''})")
+               f"{', dry run' if dry_run else ''}) on {devices.backend}")
+    if report is not None:
+        report.write({"run": True, "task": task.name, "backend": devices.backend,
+                      "backend_reason": devices.reason, "display": devices.description,
+                      "dry_run": dry_run, "version": __version__})
     t0 = time.monotonic()
     try:
-        result = Runner(task, screen=MssScreen(), input=inp, vision=vision, report=report,
+        result = Runner(task, screen=devices.screen, input=inp, vision=vision, report=report,
                         dry_run=dry_run, on_step=lambda r: click.echo(_step_line(r))).run()
     except RunInterrupted as e:
         click.echo(f"picoagent: {e}; report written" if report else f"picoagent: {e}",
@@ -139,6 +164,8 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_ou
         sys.exit(e.exit_code)
     except EnvironmentProblem as e:
         _fail(e)
+    finally:
+        devices.close()
     dt = time.monotonic() - t0
     if dry_run:
         located = [r for r in result.steps if r.element]
@@ -221,16 +248,16 @@ def _read_image(option: str, path: str):
         raise UsageError(f"{option} {path}: cannot read image: {e}") from None
 
 
-def _vision_and_frame(image, threads):
-    from .devices import MssScreen, check_display
+def _vision_and_frame(image, threads, backend="auto", output=None):
+    from .devices.backend import open_devices
     from .vision import Frame, Vision
 
     vision = Vision(threads=threads)
     if image:
         frame = Frame(_read_image("--image", image))
     else:
-        check_display()
-        frame = MssScreen().grab()
+        with open_devices(backend, output=output, need_input=False) as devices:
+            frame = devices.screen.grab()
     return vision, frame
 
 
@@ -239,7 +266,8 @@ def _vision_and_frame(image, threads):
 @click.option("--image", type=click.Path(dir_okay=False), help="A PNG instead of the screen.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS)
-def find(locator, image, as_json, threads):
+@_backend_options
+def find(locator, image, as_json, threads, backend, output):
     """Resolve one LOCATOR on the live screen or a PNG.
 
     LOCATOR is text, or a YAML mapping as in a task file.
@@ -263,7 +291,7 @@ def find(locator, image, as_json, threads):
             raise UsageError(f"LOCATOR: {e.message}") from None
         from .agent.runner import bind_locator
         loc = bind_locator(task.steps[0].args, {}, os.environ)
-        vision, frame = _vision_and_frame(image, threads)
+        vision, frame = _vision_and_frame(image, threads, backend, output)
         t = time.perf_counter()
         try:
             m = vision.locate(frame, loc)
@@ -308,7 +336,8 @@ def _inspect_label(i: int, e) -> str:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write an annotated PNG here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS)
-def inspect(image, out, as_json, threads):
+@_backend_options
+def inspect(image, out, as_json, threads, backend, output):
     """List every element perceived on the screen or a PNG: UI elements found by
     the element model (kind, checked state, the text that names them), then OCR
     text lines.
@@ -322,7 +351,7 @@ def inspect(image, out, as_json, threads):
     from .vision.geometry import reading_order
 
     try:
-        vision, frame = _vision_and_frame(image, threads)
+        vision, frame = _vision_and_frame(image, threads, backend, output)
         t = time.perf_counter()
         els = vision.perceive(frame)
         ms = (time.perf_counter() - t) * 1000
@@ -359,7 +388,8 @@ def inspect(image, out, as_json, threads):
 @click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS)
 @click.option("--repeat", type=click.IntRange(1, 50), default=3, help="Runs per stage.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def bench(image, live, target, template, threads, repeat, as_json):
+@_backend_options
+def bench(image, live, target, template, threads, repeat, as_json, backend, output):
     """Time each perception stage on this device and suggest settings.
 
     Run this first when sizing a board.
@@ -372,18 +402,23 @@ def bench(image, live, target, template, threads, repeat, as_json):
     """
     from .bench import format_table, run_bench
 
+    devices = None
     try:
-        if live:
-            from .devices import check_display
-            check_display()
         for opt, path in (("--image", image), ("--template", template)):
             if path is not None:
                 _read_image(opt, path)
+        if live:
+            from .devices.backend import open_devices
+            devices = open_devices(backend, output=output, need_input=False)
         click.echo("measuring (models load first; this takes a few seconds)...", err=True)
         fig = run_bench(image, threads=threads, target=target, live=live, repeat=repeat,
-                        template=template)
+                        template=template, screen=devices and devices.screen,
+                        backend=devices and devices.backend)
     except PicoAgentError as e:
         _fail(e)
+    finally:
+        if devices is not None:
+            devices.close()
     click.echo(json.dumps(fig) if as_json else format_table(fig))
 
 

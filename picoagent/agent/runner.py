@@ -165,12 +165,23 @@ class Runner:
             raise
         except PicoAgentError as e:          # the display went away, a model is missing...
             error = e
+            self._release()
+            raise
+        except BaseException:
+            self._release()
             raise
         finally:
             self._finish(failure, interrupted, error)
         return RunResult(ok=failure is None, steps=tuple(self.results), failure=failure,
                          duration_s=time.monotonic() - self._start,
                          variables=dict(self.vars))
+
+    def _release(self) -> None:
+        """Let go of any key or button held: nothing stays pressed after an error."""
+        try:
+            self.input.release_all()
+        except Exception:  # noqa: BLE001 - the display may be what failed
+            pass
 
     def _finish(self, failure, interrupted, error=None) -> None:
         release_free_memory()

@@ -123,9 +123,8 @@ class Connection:
             p.alive = False
         self._free.append(oid)
 
-    def _on_error(self, obj: int, code: int, message: str) -> None:
-        p = self.objects.get(obj)
-        what = repr(p) if p else f"object {obj}"
+    def _on_error(self, obj: Proxy | None, code: int, message: str) -> None:
+        what = repr(obj) if obj is not None else "an object already destroyed"
         self.error = WaylandError(f"the compositor reported a protocol error on {what}: "
                                   f"{message} (code {code})")
 
