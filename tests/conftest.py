@@ -76,3 +76,74 @@ def checkin(xdisplay, tmp_path):
     app.close()
 
 
+
+
+# ---- Wayland: a real headless sway session (tests/wayland_session.py) ----
+import time  # noqa: E402
+
+from tests.wayland_session import SwayError, SwaySession, missing_programs  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sway():
+    """A started headless sway (1280x720, XWayland on), shared by the whole test session.
+
+    Fails, never skips, without sway.  Tests that kill or reconfigure the compositor for good
+    (kill_compositor, odd modes) use their own ``SwaySession()`` instead; ``set_output`` changes
+    must be undone by the test that makes them.
+    """
+    missing = missing_programs(xwayland=True)
+    if missing:
+        pytest.fail(f"{', '.join(missing)} not installed: run `make system-deps`")
+    session = SwaySession()
+    try:
+        session.start()
+    except SwayError as e:
+        pytest.fail(f"headless sway did not start: {e}")
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def sway_launch(sway):
+    """``launch(argv, title=, app_id=, cls=, wayland=True, focused=True, timeout=10, **popen_kw)``
+    starts an app in the session, waits (bounded) until its window is in get_tree (and has the
+    keyboard focus) and returns ``(proc, node)``.  At the end of the test the apps are killed
+    and their windows waited out, so the next test starts on an empty workspace."""
+    if not sway.alive:
+        pytest.fail(f"the session's sway is dead:\n{sway.log_tail()}")
+    started: list[tuple] = []
+
+    def launch(argv, title=None, app_id=None, cls=None, wayland=True, focused=True,
+               timeout=10.0, **popen_kw):
+        proc = sway.launch(argv, wayland=wayland, **popen_kw)
+        started.append((proc, None))
+        try:
+            node = sway.wait_window(title=title, app_id=app_id, cls=cls, focused=focused,
+                                    timeout=timeout)
+        except SwayError as e:
+            pytest.fail(f"{argv[0]}: {e}")
+        started[-1] = (proc, node["id"])
+        return proc, node
+
+    yield launch
+    for proc, _ in started:
+        sway.kill_app(proc)
+    ids = {con for _, con in started if con is not None}
+    if ids and sway.alive:
+        deadline = time.monotonic() + 5
+        while any(w["id"] in ids for w in sway.windows()):
+            if time.monotonic() > deadline:
+                pytest.fail(f"windows {ids} still in the tree after their apps were killed")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def sway_env(sway, monkeypatch):
+    """os.environ pointed at the session (WAYLAND_DISPLAY, XDG_RUNTIME_DIR, DISPLAY of its
+    XWayland, SWAYSOCK) for code under test that runs in this process."""
+    for key in ("WAYLAND_DISPLAY", "WAYLAND_SOCKET", "DISPLAY", "SWAYSOCK", "XDG_RUNTIME_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in sway.env().items():
+        monkeypatch.setenv(key, value)
+    return sway.env()

@@ -2,7 +2,7 @@
 
 One virtual pointer and one virtual keyboard stay open for the run.  Pointer
 positions are the compositor's layout coordinates (what :class:`WaylandScreen`
-frames map to), sent as absolute motion against the captured output.  The
+frames map to), sent as absolute motion across the layout's bounding box.  The
 keyboard sends :mod:`.keymap`'s layout once, waits for the compositor's
 round-trip (a key sent before it is lost), and grows the layout when a text
 holds characters outside it.  Everything held is released on
@@ -47,13 +47,12 @@ class WaylandInput:
         try:
             seat = session.bind("wl_seat")
             pm = session.bind("zwlr_virtual_pointer_manager_v1")
-            if pm.version >= 2:
-                self.pointer = pm("create_virtual_pointer_with_output", seat,
-                                  self.output.proxy)
-                self._extent = self.output.layout_box
-            else:
-                self.pointer = pm("create_virtual_pointer", seat)
-                self._extent = session.layout_extent()
+            # Not create_virtual_pointer_with_output: wlroots reads absolute motion of a
+            # pointer bound to an output in the panel's own orientation (as for a touch
+            # screen), so on a rotated output our points would land rotated.  Unbound,
+            # absolute motion spans the whole layout, in the coordinates frames use.
+            self.pointer = pm("create_virtual_pointer", seat)
+            self._extent = session.layout_extent()
             km = session.bind("zwp_virtual_keyboard_manager_v1")
             self.keyboard = km("create_virtual_keyboard", seat)
             self._send_keymap()

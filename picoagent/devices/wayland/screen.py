@@ -48,10 +48,10 @@ class ShmBuffer:
         return (width, height, stride, fmt) == (self.width, self.height, self.stride,
                                                 self.format)
 
-    def pixels(self) -> np.ndarray:
-        """A copy of the buffer as H x W x 4 bytes."""
+    def view(self) -> np.ndarray:
+        """The buffer as H x W x 4 bytes, not copied: valid until the next capture."""
         a = np.frombuffer(self.map, dtype=np.uint8).reshape(self.height, self.stride)
-        return a[:, :self.width * 4].reshape(self.height, self.width, 4).copy()
+        return a[:, :self.width * 4].reshape(self.height, self.width, 4)
 
     def destroy(self) -> None:
         for p, req in ((self.buffer, "destroy"), (self.pool, "destroy")):
@@ -117,8 +117,8 @@ class WaylandScreen:
         if raw is None:                          # ext: unchanged since the last frame
             return self._last[1]
         if self._last is not None and np.array_equal(raw, self._last[0]):
-            return self._last[1]
-        return self._make_frame(raw, transform, y_invert)
+            return self._last[1]                 # unchanged: compared in place, no copy
+        return self._make_frame(raw.copy(), transform, y_invert)
 
     def _make_frame(self, raw, transform, y_invert) -> Frame:
         fmt = SHM_FORMATS.get(self._buf.format, "bgr")
@@ -174,7 +174,7 @@ class WaylandScreen:
                            "a screen copy")
             if st.get("failed"):
                 raise WaylandError("the compositor failed to copy the output")
-            return buf.pixels(), self.output.transform, bool(st["flags"] & 1)
+            return buf.view(), self.output.transform, bool(st["flags"] & 1)
         finally:
             if frame.alive and not self.conn.closed and self.conn.error is None:
                 frame("destroy")
@@ -224,7 +224,7 @@ class WaylandScreen:
                 return self._grab_ext()
             raise WaylandError(f"the compositor failed to capture the output "
                                f"(reason {st['failed']})")
-        return self._buf.pixels(), st.get("transform", self.output.transform), False
+        return self._buf.view(), st.get("transform", self.output.transform), False
 
     def _ext_start(self) -> None:
         c = self._ext_constraints
