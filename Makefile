@@ -6,10 +6,12 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian / Raspberry Pi OS packages: Xvfb for headless use, Tk for pyautogui's
 # mouseinfo and the demo app, X client libraries for mss/XTest, and the real
-# desktop programs the tests drive (zenity, yad, xcalc, xterm, chromium).
-APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zenity yad geany \
+# desktop programs the tests drive (zenity, yad, xcalc, galculator, xterm, chromium).  The Wayland tests
+# run a headless sway (tests/wayland_session.py) with XWayland, admit root to it with xhost
+# (x11-xserver-utils), and check it with grim, wtype and wayland-info (wayland-utils).
+APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zenity yad geany galculator \
 	chromium xdotool libx11-6 libxrandr2 libxfixes3 libxtst6 libxext6 libgl1 libglib2.0-0 \
-	fonts-dejavu-core
+	fonts-dejavu-core sway swaybg xwayland x11-xserver-utils grim wtype wayland-utils
 DEMO_SCREEN := 1280x720x24
 
 .PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean \
@@ -69,7 +71,7 @@ arm64-check:
 	bash scripts/arm64-check.sh
 
 # ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
-# `make model` rebuilds models/ui-elements.onnx end to end on a CPU (~9 h here); every stage
+# `make model` rebuilds picoagent/models/ui-elements.onnx end to end on a CPU (~9 h here); every stage
 # is resumable (re-run it after an interruption).  Sizes, seeds and cycles are the ones the
 # shipped model was made with (models/MODEL_CARD.md).
 QT_COUNT ?= 2531
@@ -110,6 +112,8 @@ ITERS7 ?= 28000
 ITERS8 ?= 4800
 ELEM := build/elements
 MODEL_BUILD := build/model
+# the shipped model: package data, so the wheel carries it (the card is models/MODEL_CARD.md)
+MODEL := picoagent/models/ui-elements.onnx
 
 # Chromium for gen_html.py; Debian's GTK 3 bindings and themes for gen_gtk.py (system python)
 TRAIN_APT := chromium fonts-dejavu-core fonts-liberation2 fonts-urw-base35 fonts-noto-mono libegl1 libxkbcommon0 \
@@ -168,12 +172,12 @@ model-train: model-data
 
 model: model-train
 	$(PY) training/export.py build/train8/final.pt $(MODEL_BUILD)/ui-elements-fp32.onnx
-	$(PY) training/quantize.py $(MODEL_BUILD)/ui-elements-fp32.onnx models/ui-elements.onnx \
+	$(PY) training/quantize.py $(MODEL_BUILD)/ui-elements-fp32.onnx $(MODEL) \
 		--calib $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk --count 48
 	$(MAKE) model-eval
 
 model-eval: train-deps
-	$(PY) training/eval.py --fp32 $(MODEL_BUILD)/ui-elements-fp32.onnx --int8 models/ui-elements.onnx \
+	$(PY) training/eval.py --fp32 $(MODEL_BUILD)/ui-elements-fp32.onnx --int8 $(MODEL) \
 		--synthetic $(ELEM)/val_qt $(ELEM)/val_html --real tests/data/elements \
 		--holdout tests/data/elements_holdout \
 		--json $(MODEL_BUILD)/eval.json

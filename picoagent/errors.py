@@ -57,22 +57,30 @@ class StepFailure(PicoAgentError):
 
 @dataclass(frozen=True, kw_only=True)
 class Candidate:
-    """The best thing we saw when a target was not found (for messages/reports)."""
+    """The best thing we saw when a target was not found (for messages/reports), and
+    why it was not taken: ``reason`` is a short phrase ("below min_score 0.80", "its
+    pixels show 'l'", "not right_of 'Cancel'"), or None where none is known."""
 
     text: str | None
     score: float
     box: tuple[int, int, int, int] | None
+    reason: str | None = None
 
 
 class TargetNotFound(StepFailure):
+    """A locator matched nothing.  The message names the best candidate seen, its
+    score and why it was refused, on one line:
+    ``'1' not found (closest: '1', score 1.00; its pixels show '/')``."""
+
     def __init__(self, message: str, *, locator: str = "", best: Candidate | None = None,
                  waited_s: float = 0.0):
         self.locator = locator
         self.best = best
         self.waited_s = waited_s
         if best is not None and best.text is not None:
-            message += f" (closest: {best.text!r}, score {best.score:.2f})"
-        super().__init__(message)
+            why = f"; {best.reason}" if best.reason else ""
+            message += f" (closest: {best.text!r}, score {best.score:.2f}{why})"
+        super().__init__(message.replace("\r", " ").replace("\n", " "))     # one line
 
 
 class AssertionFailed(StepFailure):

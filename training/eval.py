@@ -1,7 +1,7 @@
 """Evaluate the UI element model and print the table the model card quotes.
 
     python training/eval.py --fp32 build/model/ui-elements-fp32.onnx \
-        --int8 models/ui-elements.onnx \
+        --int8 picoagent/models/ui-elements.onnx \
         --synthetic build/elements/val_qt build/elements/val_html \
         --real tests/data/elements [--holdout tests/data/elements_holdout] [--json build/eval.json]
 

@@ -1,6 +1,6 @@
 """Static int8 quantisation (QDQ) of the exported model, calibrated on generated screens.
 
-    python training/quantize.py build/model/ui-elements-fp32.onnx models/ui-elements.onnx \
+    python training/quantize.py build/model/ui-elements-fp32.onnx picoagent/models/ui-elements.onnx \
         --calib build/elements/val_qt build/elements/val_html --count 48
 
 Weights int8 per channel, symmetric, within 7 bits (:func:`seven_bit_weights`);

@@ -4,7 +4,7 @@
         --out build/train --iters 4000
 
 Resumable: re-running with the same --out continues from build/train/last.pt.
-``--init-onnx models/ui-elements.onnx`` starts a new run from a shipped model's
+``--init-onnx picoagent/models/ui-elements.onnx`` starts a new run from a shipped model's
 weights instead of from scratch (warmstart.py; its batch norms stay frozen).
 Logs one line every --log-every iterations (loss parts, it/s, eta).
 """

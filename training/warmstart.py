@@ -1,7 +1,7 @@
 """Start training from a shipped ONNX model's weights (dev-only).
 
 Training checkpoints are not committed (they are build output); the shipped
-model in ``models/`` is.  Its graph is the exported detector with each
+model (``picoagent/models/ui-elements.onnx``) is.  Its graph is the exported detector with each
 convolution's batch norm folded into the convolution's weight and bias, and,
 in the int8 file, weights and biases stored quantized (QDQ).  This module reads
 them back, dequantized, into a ``Detector``:

@@ -34,6 +34,10 @@ from ..vision.vision import Vision
 from .report import Report, annotate, save_png
 
 ACTING = {"click", "double_click", "right_click", "move", "drag", "scroll", "type", "press"}
+#: steps whose target is preferred to be something that can be acted on, and how
+#: (vision.locate.ACT_TIERS; drag: its source only)
+PREFER = {"click": "press", "double_click": "press", "right_click": "press", "drag": "press",
+          "type": "type"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -401,22 +405,24 @@ class Runner:
     def _bind(self, loc: Locator) -> Locator:
         return bind_locator(loc, self.vars, self.env)
 
-    def _try_locate(self, loc: Locator, frame: Frame) -> Match | TargetNotFound:
+    def _try_locate(self, loc: Locator, frame: Frame, prefer: str | None = None
+                    ) -> Match | TargetNotFound:
         try:
             return self.vision.locate(frame, loc, self._region(frame),
                                       min_score=self.settings.min_score,
-                                      confidence=self.settings.confidence)
+                                      confidence=self.settings.confidence, prefer=prefer)
         except TargetNotFound as e:
             return e
 
     def _wait_locate(self, loc: Locator, step: Step | None, info: _StepInfo,
-                     timeout: float | None = None) -> tuple[Match, Frame]:
+                     timeout: float | None = None, prefer: str | None = None
+                     ) -> tuple[Match, Frame]:
         loc = self._bind(loc)
         info.target = loc.describe()
         last: list[TargetNotFound] = []
 
         def probe(frame):
-            r = self._try_locate(loc, frame)
+            r = self._try_locate(loc, frame, prefer)
             if isinstance(r, TargetNotFound):
                 last[:] = [r]
                 return None
@@ -471,7 +477,9 @@ class Runner:
         they changed (a dialog popped up, the layout moved), locate again instead of
         acting on a stale position.  Bounded: ``defaults.VERIFY_ATTEMPTS`` tries."""
         for attempt in range(defaults.VERIFY_ATTEMPTS):
-            m, frame = self._wait_locate(loc, step, info)
+            m, frame = self._wait_locate(loc, step, info, prefer=PREFER.get(step.kind))
+            if m.note:                  # which of near-tied candidates it acts on, and why
+                info.message = "; ".join(t for t in (info.message, m.note) if t)
             if self.dry_run:
                 return m, frame
             now = self._grab()

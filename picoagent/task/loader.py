@@ -218,9 +218,10 @@ class _File:
                     raise self.err(_unknown(kind, ELEMENT_KINDS, "element kind"), ln, k)
                 if not self.ctx.kinds_available:
                     raise self.err(
-                        "kind locators need the UI element model (models/ui-elements.onnx), "
-                        "which is missing from this installation; reinstall picoagent or "
-                        "run `make model`, or use text, regex or image", ln, k)
+                        "kind locators need the UI element model "
+                        "(picoagent/models/ui-elements.onnx), which is missing from this "
+                        "installation; reinstall picoagent or run `make model`, or use text, "
+                        "regex or image", ln, k)
                 kw["kind"] = kind
             elif k == "checked":
                 kw["checked"] = self.boolean(val, ln, k)

@@ -1,4 +1,5 @@
-"""The UI element model: our own small int8 detector (models/ui-elements.onnx).
+"""The UI element model: our own small int8 detector (picoagent/models/ui-elements.onnx,
+package data: a wheel carries it; model card: models/MODEL_CARD.md).
 
 It finds buttons, text fields, checkboxes, radios, dropdowns, toggles, sliders,
 tabs, icons, links and menu items, and says whether a checkbox / radio / toggle
@@ -25,21 +26,19 @@ from .frame import Box
 from .verify import INDICATOR_KINDS, VERIFIED_KINDS, refine
 
 MODEL_NAME = "ui-elements.onnx"
+#: the shipped model, inside the package (package data, so a wheel carries it; an
+#: editable install reads the checkout's file).  `make model` writes it here.
+PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "models" / MODEL_NAME
 
 
 def default_model_path() -> Path:
-    """$PICOAGENT_MODEL, else the model inside the package (a wheel install), else
-    the checkout's ``models/`` folder (an editable install, ``make setup``)."""
+    """$PICOAGENT_MODEL where set (another model, for trials), else the shipped one."""
     import os
 
     env = os.environ.get("PICOAGENT_MODEL")
-    if env:
-        return Path(env)
-    pkg = Path(__file__).resolve().parents[1]
-    for cand in (pkg / "models" / MODEL_NAME, pkg.parent / "models" / MODEL_NAME):
-        if cand.is_file():
-            return cand
-    return pkg.parent / "models" / MODEL_NAME
+    return Path(env) if env else PACKAGED_MODEL
+
+
 #: frames with more pixels than this are downscaled before detection (cost is
 #: linear in pixels: 1920x1088 takes ~2.3x a 1280x720 frame)
 MAX_PIXELS = 1920 * 1088
@@ -314,8 +313,10 @@ class ElementDetector:
 
             from .ocr import session_options
             if not self.path.is_file():
-                raise EnvironmentProblem(f"UI element model not found: {self.path} "
-                                         "(reinstall picoagent, or `make model`)")
+                import os
+                fix = ("$PICOAGENT_MODEL names it" if os.environ.get("PICOAGENT_MODEL")
+                       else "reinstall picoagent, or `make model`")
+                raise EnvironmentProblem(f"UI element model not found: {self.path} ({fix})")
             sess = ort.InferenceSession(str(self.path), session_options(self.threads),
                                         providers=["CPUExecutionProvider"])
             self._info = ModelInfo.from_metadata(sess.get_modelmeta().custom_metadata_map,

@@ -98,12 +98,17 @@ class Match:
     runners_up: tuple[Element, ...] = ()
     runner_scores: tuple[float, ...] = ()
     timings: dict = field(default_factory=dict)
+    #: how an acting step chose among near-tied candidates (locate.ACT_TIERS), or None
+    note: str | None = None
 
     def to_dict(self) -> dict:
-        return {"element": self.element.to_dict(), "score": round(self.score, 3),
-                "point": [round(self.point[0], 1), round(self.point[1], 1)],
-                "runners_up": [dict(e.to_dict(), match=round(s, 3))
-                               for e, s in zip(self.runners_up, self.runner_scores)]}
+        d = {"element": self.element.to_dict(), "score": round(self.score, 3),
+             "point": [round(self.point[0], 1), round(self.point[1], 1)],
+             "runners_up": [dict(e.to_dict(), match=round(s, 3))
+                            for e, s in zip(self.runners_up, self.runner_scores)]}
+        if self.note:
+            d["note"] = self.note
+        return d
 
 
 def as_rgb_array(image) -> np.ndarray:

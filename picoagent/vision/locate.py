@@ -1,6 +1,7 @@
 """Target resolution: a Locator plus perceived elements -> a Match (or TargetNotFound)."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -10,6 +11,7 @@ from ..errors import Candidate, TargetNotFound
 from ..task.model import Locator
 from .frame import Box, Element, Frame, Match, clip_box, screen_region_to_frame, \
     screen_to_frame
+from .fuse import INNER_TEXT, side_label
 from .geometry import center, inside, overlaps, reading_order, relation_distance
 from .glyphs import is_symbol_target, symbol_equivalent
 from .textmatch import score_text
@@ -36,6 +38,8 @@ class Search:
     region: Box
     best: Candidate | None = None
     timings: dict = field(default_factory=dict)
+    #: the locator's relations in words ("right_of 'Cancel'"), for refusals
+    relation: str = ""
 
 
 #: candidates of a relation this share of the anchor's height from the nearest one are
@@ -47,6 +51,23 @@ NEAR_MISS = 0.5
 SHORT_TEXT = 2
 #: element kinds whose face can show one symbol (read by the glyph classifier)
 SYMBOL_KINDS = ("button", "icon", "tab", "menu_item")
+
+#: Acting steps prefer what can be acted on (docs/task-format.md, "Acting steps"): among
+#: candidates whose text scores within ACT_TIE of the best, an element of a higher tier
+#: wins.  "press" (click, double_click, right_click, drag's source): controls, then text
+#: fields (a calculator's display is often seen as one), then static text; "type" (type
+#: ... into): fields first, then the other controls, then static text.
+ACT_TIERS = {
+    "press": {"button": 2, "menu_item": 2, "link": 2, "tab": 2, "checkbox": 2, "radio": 2,
+              "toggle": 2, "dropdown": 2, "text_field": 1},
+    "type": {"text_field": 2, "dropdown": 2, "button": 1, "menu_item": 1, "link": 1,
+             "tab": 1, "checkbox": 1, "radio": 1, "toggle": 1},
+}
+#: near tie: within this of the best text score (a whole match ties with one that has
+#: punctuation at an end, 0.98, but beats a match inside a longer line, <= 0.97)
+ACT_TIE = 0.02
+#: kinds that own the text beside them (their label), not only the text inside them
+LABELLED_BESIDE = ("checkbox", "radio", "toggle")
 
 
 def related_order(dists, scores, pos, tie: float) -> list[int]:
@@ -63,8 +84,10 @@ def related_order(dists, scores, pos, tie: float) -> list[int]:
     return near + [i for i in keyed if dists[i] > d0 + tie]
 
 
-def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> Match:
-    """Resolve ``loc`` on ``frame`` inside ``region`` (frame pixels)."""
+def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
+            prefer: str | None = None) -> Match:
+    """Resolve ``loc`` on ``frame`` inside ``region`` (frame pixels).  ``prefer``:
+    the acting step's intent ("press" or "type", :data:`ACT_TIERS`), or None."""
     search = Search(region=region)
     if isinstance(loc.within, tuple):
         x, y, w, h = screen_region_to_frame(frame, loc.within)
@@ -82,6 +105,9 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
             raise TargetNotFound(f"{loc.describe()}: its anchor ({rel} {other.describe()}) "
                                  f"was not found", locator=loc.describe(), best=e.best) from None
         anchors.append((rel, anchor.element.box))
+    search.relation = " and ".join(f"{rel} {other.describe()}" for rel, other
+                                   in loc.relations() if not isinstance(other, tuple))
+    owners = _owners(vision, frame, loc, prefer)
 
     def could_relate(b: Box) -> bool:
         # before reading: a line may hold the target as a run of words, so a line
@@ -90,7 +116,7 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
                    for rel, ab in anchors)
 
     cands = _candidates(vision, frame, loc, region, th, search,
-                        could_relate if anchors else None)
+                        could_relate if anchors else None, owners)
     for rel, ab in anchors:
         kept = []
         for c in cands:
@@ -98,10 +124,17 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
             if d is not None and c.element.box != ab:
                 c.dist += d
                 kept.append(c)
+            else:
+                _refuse(search, c, "it is the anchor itself" if c.element.box == ab
+                        else f"not {search.relation}")
         cands = kept
     if not cands and loc.kind in INDICATOR_KINDS and loc.text is None and loc.regex is None:
         cands = _indicators_beside(vision, frame, loc, anchors, region, search)
     if not cands:
+        if anchors and loc.text is not None and loc.kind is None:
+            _note_unrelated(vision, frame, loc, region, th, search, anchors)
+        if region != (0, 0, frame.width, frame.height):
+            _note_outside(vision, frame, loc, region, th, search)
         raise TargetNotFound(f"{loc.describe()} not found", locator=loc.describe(),
                              best=search.best)
     if loc.index is not None:
@@ -121,12 +154,91 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds) -> 
             keyed = sorted(range(len(cands)), key=lambda i: (-round(cands[i].score, 4),
                                                              pos[i]))
         ranked = [cands[i] for i in keyed]
+    note = None
+    if owners is not None:
+        ranked, note = _prefer_actionable(ranked, owners)
     best = ranked[0]
     cx, cy = best.element.center
     point = (cx + loc.offset[0] / frame.scale, cy + loc.offset[1] / frame.scale)
     return Match(element=best.element, score=best.score, point=point,
                  runners_up=tuple(c.element for c in ranked[1:4]),
-                 runner_scores=tuple(c.score for c in ranked[1:4]), timings=search.timings)
+                 runner_scores=tuple(c.score for c in ranked[1:4]), timings=search.timings,
+                 note=note)
+
+
+class _Owners:
+    """Which element, if any, a text candidate belongs to, as an acting step sees it:
+    the text inside a control (button, tab, menu item, link, field, dropdown) or the
+    label beside a checkbox, radio or toggle.  ``tiers``: :data:`ACT_TIERS`.  The
+    elements are asked for on first use (the model runs once per screen, and not at
+    all while a step waits for text that is not there yet)."""
+
+    def __init__(self, elements, tiers: dict[str, int]):
+        self._elements = elements                   # a list, or a callable giving one
+        self.tiers = tiers
+        self.top = max(tiers.values())
+
+    @functools.cached_property
+    def elements(self) -> list[Element]:
+        els = self._elements() if callable(self._elements) else self._elements
+        return [e for e in els if self.tiers.get(e.kind, 0) > 0]
+
+    def of(self, el: Element) -> tuple[int, str]:
+        """(tier, kind) of the candidate element ``el``; (0, "static text") for none."""
+        if el.kind in self.tiers:                   # a model element itself
+            return self.tiers[el.kind], el.kind
+        if el.kind != "text":
+            return 0, el.kind
+        return self.of_box(el.box)
+
+    def of_box(self, box: Box) -> tuple[int, str]:
+        best = (0, "static text")
+        c = center(box)
+        for e in self.elements:
+            t = self.tiers[e.kind]
+            if t <= best[0]:
+                continue
+            if (e.kind in INNER_TEXT and inside(c, e.box)) or \
+                    (e.kind in LABELLED_BESIDE and side_label(e.box, [box]) == 0):
+                best = (t, e.kind)
+        return best
+
+
+def _owners(vision, frame: Frame, loc: Locator, prefer: str | None) -> _Owners | None:
+    """The owners of text for an acting step whose locator names text and has no
+    ``offset`` (anchored on what the author saw, usually a label), no ``index``, no
+    ``kind`` and no anchor relation (their own rankings stand); else None."""
+    if prefer is None or loc.offset != (0, 0) or loc.index is not None \
+            or loc.kind is not None or (loc.text is None and loc.regex is None) \
+            or any(not isinstance(o, tuple) for _, o in loc.relations()) \
+            or not vision.has_element_model:
+        return None
+    return _Owners(lambda: vision.elements(frame), ACT_TIERS[prefer])
+
+
+def _prefer_actionable(ranked: list[_Scored], owners: _Owners
+                       ) -> tuple[list[_Scored], str | None]:
+    """``ranked`` with the near-tied best candidates reordered by their owners' tier
+    (stable: text score, then reading order, within a tier), and a note naming the
+    choice and the best candidate of a lower tier it was preferred to."""
+    top = ranked[0].score
+    n = next((i for i, c in enumerate(ranked) if c.score < top - ACT_TIE - 1e-9),
+             len(ranked))
+    if n < 2:
+        return ranked, None
+    tiers = [owners.of(c.element) for c in ranked[:n]]
+    if len({t for t, _ in tiers}) < 2:
+        return ranked, None
+    order = sorted(range(n), key=lambda i: -tiers[i][0])     # stable
+    chosen = order[0]
+    other = next(i for i in order if tiers[i][0] < tiers[chosen][0])
+
+    def said(i: int) -> str:
+        c = ranked[i]
+        return f"{c.element.text!r} ({tiers[i][1]}) {list(c.element.box)}"
+
+    note = f"chose {said(chosen)} over {said(other)}"
+    return [ranked[i] for i in order] + ranked[n:], note
 
 
 def region_for_anchor(frame: Frame, region: Box) -> Box:
@@ -134,14 +246,58 @@ def region_for_anchor(frame: Frame, region: Box) -> Box:
     return (0, 0, frame.width, frame.height)
 
 
-def _note_best(search: Search, text: str | None, score: float, box: Box | None) -> None:
-    if search.best is None or score > search.best.score:
-        search.best = Candidate(text=text, score=round(score, 3), box=box)
+def _note_best(search: Search, text: str | None, score: float, box: Box | None,
+               reason: str | None = None) -> None:
+    """Remember a refused candidate if it is the best seen so far, with why it was
+    refused (for the not-found message)."""
+    b = search.best
+    if b is None or score > b.score or (score == b.score and b.reason is None and reason):
+        search.best = Candidate(text=text, score=round(score, 3), box=box, reason=reason)
+
+
+def _refuse(search: Search, c: _Scored, reason: str) -> None:
+    """A candidate that matched but was dropped afterwards (relations, pixels)."""
+    e = c.element
+    _note_best(search, e.text if e.text is not None else e.kind, c.score, e.box, reason)
+
+
+def _note_unrelated(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
+                    search: Search, anchors: list[tuple[str, Box]]) -> None:
+    """Nothing in relation to the anchors: note a match elsewhere in the region (the
+    lines the relations ruled out were not read; this reads them, fast path only)."""
+    min_score = loc.min_score if loc.min_score is not None else th.min_score
+    for ln in vision.text_lines(frame, region, target=loc.text, min_score=min_score,
+                                quick=True):
+        ts = score_text(loc.text, ln.text)
+        if ts.score >= min_score:
+            box = ln.span_box(ts.start, ts.end) if ts.partial else ln.box
+            own = any(box == ab for _, ab in anchors)
+            _note_best(search, ln.text[ts.start:ts.end] if ts.partial else ln.text, ts.score,
+                       box, "it is the anchor itself" if own else f"not {search.relation}")
+
+
+def _note_outside(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
+                  search: Search) -> None:
+    """Nothing inside the search region: note a match outside it that is already known
+    (text read before, elements the model found), at no new reading."""
+    min_score = loc.min_score if loc.min_score is not None else th.min_score
+    if loc.kind is None and loc.text is not None:
+        for ln in vision.known_lines(frame):
+            sc = score_text(loc.text, ln.text).score
+            if sc >= min_score and not inside(center(ln.box), region):
+                _note_best(search, ln.text, sc, ln.box, "outside the search region")
+    elif loc.kind is not None and loc.text is None and loc.regex is None \
+            and vision.has_element_model:
+        for e in vision.elements(frame):
+            if e.kind == loc.kind and not inside(center(e.box), region) \
+                    and (loc.checked is None or e.checked == loc.checked):
+                _note_best(search, e.kind, e.score, e.box, "outside the search region")
 
 
 
 def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
-                search: Search, box_filter=None) -> list[_Scored]:
+                search: Search, box_filter=None, owners: _Owners | None = None
+                ) -> list[_Scored]:
     min_score = loc.min_score if loc.min_score is not None else th.min_score
     confidence = loc.confidence if loc.confidence is not None else th.confidence
     out: list[_Scored] = []
@@ -155,7 +311,9 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
     if loc.image is not None:
         grey = cv2.cvtColor(frame.crop(region), cv2.COLOR_RGB2GRAY)
         hits, best = vision.templates.match(grey, loc.image, confidence)
-        _note_best(search, loc.image.name, best, None)
+        if not hits:
+            _note_best(search, loc.image.name, best, None,
+                       f"below confidence {confidence:.2f}")
         for h in hits:
             box = (h.box[0] + region[0], h.box[1] + region[1], h.box[2], h.box[3])
             out.append(_Scored(Element(kind="image", box=box, score=h.score,
@@ -167,20 +325,24 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
         return _kind_candidates(vision, frame, loc, region, rx, min_score, search, box_filter)
     lazy = loc.text is not None and loc.index is None and vision.lazy
     symbol = loc.text is not None and is_symbol_target(loc.text)
+    # an acting step reads on past a whole match on static text for one on a control
+    stop_where = (lambda b: owners.of_box(b)[0] == owners.top) if owners else None
     # Fast path first (morphological text boxes, ~15 ms); when it holds no match,
     # the neural detector's boxes.  With `index`, every match counts, so only the
     # neural detector's complete set is used.
     out: list[_Scored] = []
     if loc.index is None and vision.lazy:
         lines = vision.text_lines(frame, region, target=loc.text if lazy else None,
-                                  min_score=min_score, box_filter=box_filter, quick=True)
+                                  min_score=min_score, box_filter=box_filter, quick=True,
+                                  stop_where=stop_where)
         out = _text_candidates(lines, loc, rx, min_score, frame, search)
         if symbol:
             out = _glyph_checked(vision, frame, loc, out, search)
         if out:
             return out
     lines = vision.text_lines(frame, region, target=loc.text if lazy else None,
-                              min_score=min_score, box_filter=box_filter)
+                              min_score=min_score, box_filter=box_filter,
+                              stop_where=stop_where)
     out = _text_candidates(lines, loc, rx, min_score, frame, search)
     if symbol:
         out = _glyph_checked(vision, frame, loc, out, search)
@@ -194,12 +356,16 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
                                    search)
             if symbol:
                 out = _glyph_checked(vision, frame, loc, out, search)
-    if not out and loc.text is not None and len(loc.text.strip()) <= SHORT_TEXT \
-            and vision.has_element_model:
-        # A one- or two-character target ("=", "÷", "7", "OK") is often a button label
-        # that full-frame OCR misreads or misses: read each button from its own crop.
-        out = _kind_candidates(vision, frame, replace(loc, kind="button"), region, None,
-                               min_score, search, box_filter)
+    if not out and loc.text is not None and len(loc.text.strip()) <= SHORT_TEXT:
+        if vision.has_element_model:
+            # A one- or two-character target ("=", "÷", "7", "OK") is often a button
+            # label that full-frame OCR misreads or misses: read each button's own crop.
+            out = _kind_candidates(vision, frame, replace(loc, kind="button"), region, None,
+                                   min_score, search, box_filter)
+        elif search.best is not None and search.best.reason:
+            b = search.best
+            search.best = replace(b, reason=f"{b.reason}; no element model to read "
+                                            "button faces")
     return out
 
 
@@ -221,7 +387,8 @@ def _glyph_checked(vision, frame: Frame, loc: Locator, cands: list[_Scored],
         if symbol_equivalent(loc.text, r.symbol):
             kept.append(c)
         else:
-            _note_best(search, f"{c.element.text!r} (pixels show {r.symbol!r})", 0.0, box)
+            _refuse(search, c, f"its pixels show {r.symbol!r}" if r.symbol
+                    else "its pixels show no symbol")
     return kept
 
 
@@ -242,18 +409,23 @@ def _indicators_beside(vision, frame: Frame, loc: Locator, anchors, region: Box,
         if rel not in ("left_of", "right_of"):
             continue
         found = indicator_beside(frame.image, ab, "left" if rel == "left_of" else "right")
-        if found is None or found[1] != loc.kind or not inside(center(found[0]), region):
+        if found is None:
             continue
         box, kind = found
+        if kind != loc.kind or not inside(center(box), region):
+            _note_best(search, f"{kind} (pixels)", BESIDE_SCORE, box,
+                       f"a {kind}, not a {loc.kind}" if kind != loc.kind
+                       else "outside the search region")
+            continue
         if model_indicators is None:
             model_indicators = [e.box for e in vision.elements(frame)
                                 if e.kind in INDICATOR_KINDS]
         if any(overlaps(b, box) for b in model_indicators):
             continue
         on = indicator_state(frame.image, box)
-        _note_best(search, f"{kind} ({'checked' if on else 'unchecked'}, pixels)",
-                   BESIDE_SCORE, box)
         if loc.checked is not None and on != loc.checked:
+            _note_best(search, f"{kind} (pixels)", BESIDE_SCORE, box,
+                       _state_reason(on, loc.checked))
             continue
         dists = [relation_distance(r, box, b) for r, b in anchors]
         if all(d is not None for d in dists):
@@ -271,16 +443,17 @@ def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_sc
         wrong = [e for e in els if e.checked != loc.checked]
         els = [e for e in els if e.checked == loc.checked]
         if wrong and not els:
-            state = "checked" if wrong[0].checked else "unchecked"
-            _note_best(search, f"{loc.kind} ({state})", wrong[0].score, wrong[0].box)
+            _note_best(search, loc.kind, wrong[0].score, wrong[0].box,
+                       _state_reason(wrong[0].checked, loc.checked))
     if box_filter is not None:
+        if loc.text is None and rx is None:     # else its name is not read: no score
+            for e in els:
+                if not box_filter(e.box):
+                    _note_best(search, e.kind, e.score, e.box, f"not {search.relation}")
         els = [e for e in els if box_filter(e.box)]
     out: list[_Scored] = []
     if loc.text is None and rx is None:
-        for e in els:
-            _note_best(search, e.kind, e.score, e.box)
-            out.append(_Scored(e, e.score))
-        return out
+        return [_Scored(e, e.score) for e in els]
     symbol = loc.text is not None and is_symbol_target(loc.text)
     for e in els:
         best, best_name = 0.0, None
@@ -290,11 +463,14 @@ def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_sc
             quick = vision.element_symbol(frame, e, use_ocr=False)
             if quick.columns <= 1 and \
                     not any(symbol_equivalent(loc.text, c) for c, _ in quick.candidates):
-                _note_best(search, f"{e.kind} {quick.symbol!r}", 0.0, e.box)
+                _note_best(search, f"{e.kind} {quick.symbol!r}", 0.0, e.box,
+                           f"its face shows {quick.symbol!r}")
                 continue                    # not even a close second: skip the OCR
             r = vision.element_symbol(frame, e)
             ok = symbol_equivalent(loc.text, r.symbol)
-            _note_best(search, f"{e.kind} {r.symbol!r}", r.conf if ok else 0.0, e.box)
+            if not ok:
+                _note_best(search, f"{e.kind} {r.symbol!r}", 0.0, e.box,
+                           f"its face shows {r.symbol!r}")
             if ok:
                 # ranked by the reading's confidence: a box straddling two keys can
                 # come out as a weak "=" (0.5) beside the "=" key itself (1.0)
@@ -316,7 +492,10 @@ def _kind_candidates(vision, frame: Frame, loc: Locator, region: Box, rx, min_sc
                     best, best_name, best_box = sc, name, nbox
             if best >= min_score:
                 break
-        _note_best(search, f"{e.kind} {best_name!r}" if best_name else e.kind, best, e.box)
+        if best < min_score:
+            _note_best(search, f"{e.kind} {best_name!r}" if best_name else e.kind, best,
+                       e.box, f"below min_score {min_score:.2f}" if best_name
+                       else "no text names it")
         if best >= min_score:
             el = replace(e, text=best_name)
             if e.kind in PRESS_ON_TEXT and best_box is not None:
@@ -364,7 +543,9 @@ def _text_candidates(lines, loc: Locator, rx, min_score: float, frame: Frame,
         if loc.text is None:
             continue
         ts = score_text(loc.text, line.text)
-        _note_best(search, line.text, ts.score, line.box)
+        if ts.score < min_score:
+            _note_best(search, line.text, ts.score, line.box,
+                       f"below min_score {min_score:.2f}")
         if ts.score >= min_score:
             box = line.span_box(ts.start, ts.end) if ts.partial else line.box
             text = line.text[ts.start:ts.end] if ts.partial else line.text
@@ -372,3 +553,8 @@ def _text_candidates(lines, loc: Locator, rx, min_score: float, frame: Frame,
                                                                  frame.height),
                                        text=text, score=line.conf, source="ocr"), ts.score))
     return out
+
+
+def _state_reason(state: bool | None, wanted: bool) -> str:
+    said = {True: "checked", False: "unchecked", None: "of unknown state"}
+    return f"{said[state]}, not {said[wanted]}"

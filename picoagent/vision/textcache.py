@@ -410,6 +410,10 @@ class TextCache:
         return _remember(self._seen_reread, key, SEEN_AREAS, look)
 
     # ---- recognition -----------------------------------------------------------------
+    def known(self) -> list[TextLine]:
+        """The readings of the current frame made so far (no new reading)."""
+        return list(self._lines.values())
+
     def read(self, boxes: list[Box], stop: Callable[[TextLine], bool] | None = None
              ) -> list[TextLine]:
         """Readings of ``boxes`` in the given order; with ``stop``, recognition ends

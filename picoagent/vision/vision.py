@@ -73,7 +73,8 @@ class Vision:
     def text_lines(self, frame: Frame, region: Box | None = None, *,
                    target: str | None = None, min_score: float | None = None,
                    box_filter: Callable[[Box], bool] | None = None,
-                   quick: bool = False) -> list[TextLine]:
+                   quick: bool = False,
+                   stop_where: Callable[[Box], bool] | None = None) -> list[TextLine]:
         """OCR lines inside ``region`` (frame pixels; boxes in frame pixels).
 
         Only what changed since the previous frame is detected again, and only boxes
@@ -81,7 +82,9 @@ class Vision:
         whose size could hold the target come first and reading stops once one of
         them matches it as a whole (score >= STOP_SCORE); other boxes stay unread.
         ``quick`` uses the morphological fast-path boxes instead of the neural
-        detector's (see :mod:`picoagent.vision.textcache`).
+        detector's (see :mod:`picoagent.vision.textcache`).  With ``stop_where``, a
+        whole match stops the reading only where ``stop_where(box)`` holds too (an
+        acting step reads on past a match on static text, for one on a control).
         """
         region = clip_box(region or (0, 0, frame.width, frame.height), frame.width,
                           frame.height)
@@ -101,7 +104,8 @@ class Vision:
 
             def whole_match(ln: TextLine) -> bool:
                 sc = score_text(target, ln.text)
-                return not sc.partial and sc.score >= stop_at
+                return not sc.partial and sc.score >= stop_at and \
+                    (stop_where is None or stop_where(ln.box))
 
             order = plausible_order(target, boxes)
             if self.text.recent:
@@ -111,6 +115,11 @@ class Vision:
         self.last_timings = {**self.text.last,
                              "perceive_ms": (time.perf_counter() - t) * 1000}
         return [ln for ln in lines if ln.text]
+
+    def known_lines(self, frame: Frame) -> list[TextLine]:
+        """The lines of ``frame`` read so far, anywhere on it (no new reading)."""
+        self._sync(frame)
+        return [ln for ln in self.text.known() if ln.text]
 
     def reread(self, frame: Frame, lines: list[TextLine]) -> list[TextLine]:
         """Read ``lines`` again from padded, tighter crops; return the new readings.
@@ -226,8 +235,11 @@ class Vision:
 
     # ---- resolution ------------------------------------------------------------------
     def locate(self, frame: Frame, locator: Locator, region: Box | None = None, *,
-               min_score: float | None = None, confidence: float | None = None) -> Match:
-        """Resolve ``locator`` on ``frame``; raises TargetNotFound."""
+               min_score: float | None = None, confidence: float | None = None,
+               prefer: str | None = None) -> Match:
+        """Resolve ``locator`` on ``frame``; raises TargetNotFound.  ``prefer``: the
+        acting step's intent, "press" or "type" (:data:`.locate.ACT_TIERS`): near-tied
+        candidates on controls then win over static text."""
         th = Thresholds(min_score=min_score if min_score is not None
                         else self.thresholds.min_score,
                         confidence=confidence if confidence is not None
@@ -236,7 +248,7 @@ class Vision:
                           frame.height)
         if frame is not self._memo_frame:
             self._memo_frame, self._memo = frame, {}
-        key = (locator, th.min_score, th.confidence, region)
+        key = (locator, th.min_score, th.confidence, region, prefer)
         if key in self._memo:               # the same question about the same frame
             hit = self._memo[key]
             if isinstance(hit, TargetNotFound):
@@ -244,7 +256,7 @@ class Vision:
             return hit
         t = time.perf_counter()
         try:
-            m = resolve(self, frame, locator, region, th)
+            m = resolve(self, frame, locator, region, th, prefer)
         except TargetNotFound as e:
             self._memo[key] = e
             raise
