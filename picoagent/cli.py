@@ -379,6 +379,36 @@ def inspect(image, out, as_json, threads, backend, output):
 
 
 @main.command()
+@click.option("--report", "report_dir", default="reports", show_default=True,
+              type=click.Path(file_okay=False), help="The report folder runs will use.")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help=f"Inference threads runs will use (default {defaults.THREADS}).")
+@_backend_options
+def doctor(report_dir, threads, backend, output):
+    """Check what a run needs, one line each, and say what to fix.
+
+    Display backend and why it was chosen, screen size and scale, input,
+    the element model, the OCR models, threads, the report folder.  Exit 0
+    when a run can work, 3 otherwise.  Nothing is clicked or typed.
+
+    \b
+    Examples:
+      picoagent doctor
+      picoagent doctor --backend wayland --output HDMI-A-1
+    """
+    from .doctor import diagnose
+
+    checks = diagnose(backend, output, threads, report_dir,
+                      progress=lambda c: click.echo(c.line()))
+    bad = [c for c in checks if not c.ok]
+    if bad:
+        click.echo(f"{len(bad)} problem(s): a run cannot work until "
+                   f"{'it is' if len(bad) == 1 else 'they are'} fixed", err=True)
+        sys.exit(EXIT_ENV)
+    click.echo("a run can work here")
+
+
+@main.command()
 @click.option("--image", type=click.Path(dir_okay=False),
               help="Screenshot to measure (default: a bundled 1280x720 screenshot).")
 @click.option("--live", is_flag=True, help="Measure on the live screen (also times grabs).")

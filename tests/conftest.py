@@ -32,6 +32,8 @@ def xdisplay():
     proc, display = _start_xvfb()
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display
+    # the X11 tests run on this Xvfb even from a Wayland desktop's terminal
+    os.environ.pop("WAYLAND_DISPLAY", None)
     from picoagent.devices import check_display
     check_display()
     yield display

@@ -1,4 +1,7 @@
-"""Is there an X display we can use?  One line of explanation when not."""
+"""Is there an X display we can use?  One line of explanation when not.
+
+The X11 backend's check; devices/backend.py decides whether X11 is the backend.
+"""
 from __future__ import annotations
 
 import os
@@ -9,11 +12,6 @@ from pathlib import Path
 
 from ..errors import EnvironmentProblem
 
-WAYLAND_HINT = ("picoagent needs an X11 session; this is Wayland without XWayland. "
-                "On Raspberry Pi OS run `sudo raspi-config` > Advanced Options > "
-                "Wayland > X11, then reboot")
-
-
 def check_display(env: dict | None = None) -> str:
     """Return the DISPLAY to use, or raise EnvironmentProblem with a one-line reason."""
     env = os.environ if env is None else env
@@ -21,9 +19,7 @@ def check_display(env: dict | None = None) -> str:
         return env.get("DISPLAY", "")
     display = env.get("DISPLAY", "")
     if not display:
-        if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
-            raise EnvironmentProblem(WAYLAND_HINT)
-        raise EnvironmentProblem("no display: DISPLAY is not set. Run on the board's X "
+        raise EnvironmentProblem("no X display: DISPLAY is not set. Run on the board's X "
                                  "desktop, set DISPLAY=:0, or run headless with "
                                  "`xvfb-run -a picoagent run TASK`")
     try:
@@ -32,6 +28,10 @@ def check_display(env: dict | None = None) -> str:
     except ImportError:  # pragma: no cover - python-xlib comes with pyautogui
         return display
     xauth = env.get("XAUTHORITY") or str(Path.home() / ".Xauthority")
+    if Path(xauth).is_file() and Path(xauth).stat().st_size == 0:
+        # python-xlib prints "no xauthority details available" on every connection
+        # to an empty cookie file (pyautogui opens several); point it at ours
+        _use_placeholder_cookie()
     try:
         _open(xdisplay, display)
     except xerror.XauthError:
@@ -40,9 +40,7 @@ def check_display(env: dict | None = None) -> str:
         # cookie file of our own; a server that needs a cookie still says no.
         if Path(xauth).exists():
             raise EnvironmentProblem(f"cannot read the X cookie file {xauth}") from None
-        empty = Path(tempfile.gettempdir()) / f"picoagent-{os.getuid()}.Xauthority"
-        _write_placeholder_cookie(empty)
-        os.environ["XAUTHORITY"] = str(empty)
+        _use_placeholder_cookie()
         try:
             _open(xdisplay, display)
         except Exception as e:  # noqa: BLE001 - any failure here is "cannot connect"
@@ -55,6 +53,12 @@ def check_display(env: dict | None = None) -> str:
                                  "Check DISPLAY, and XAUTHORITY when it is not your "
                                  "own session") from None
     return display
+
+
+def _use_placeholder_cookie() -> None:
+    empty = Path(tempfile.gettempdir()) / f"picoagent-{os.getuid()}.Xauthority"
+    _write_placeholder_cookie(empty)
+    os.environ["XAUTHORITY"] = str(empty)
 
 
 def _open(xdisplay, name: str) -> None:

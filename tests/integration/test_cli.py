@@ -89,7 +89,9 @@ def test_report_and_exit_zero_on_success(tmp_path, xdisplay):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "passed: 2 steps" in r.stdout
     lines = (rep / "run.jsonl").read_text().splitlines()
-    click = json.loads(lines[0])
+    head = json.loads(lines[0])
+    assert head["run"] and head["backend"] == "x11" and "DISPLAY=" in head["backend_reason"]
+    click = json.loads(lines[1])
     assert click["kind"] == "click" and click["element"]["text"] == "Cancel"
     assert click["score"] == 1.0 and click["action"].startswith("click (")
     assert (rep / click["screenshot"]).exists()
@@ -117,12 +119,15 @@ def test_dry_run_never_acts(tmp_path, xdisplay):
 def test_no_display_is_exit_3_with_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["XDG_SESSION_TYPE"] = "x11"
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)          # no wayland-0 socket there
     r = run_cli_env(["run", str(EXAMPLES / "demo.yaml")], env)
     assert r.returncode == 3
-    assert r.stderr.count("\n") == 1 and "DISPLAY is not set" in r.stderr
+    assert r.stderr.count("\n") == 1 and "neither WAYLAND_DISPLAY nor DISPLAY" in r.stderr
+    # a Wayland session named but not there: one line naming the socket
     env["WAYLAND_DISPLAY"] = "wayland-0"
     r = run_cli_env(["run", str(EXAMPLES / "demo.yaml")], env)
-    assert r.returncode == 3 and "raspi-config" in r.stderr
+    assert r.returncode == 3 and r.stderr.count("\n") == 1
+    assert f"cannot connect to the Wayland compositor at {tmp_path}/wayland-0" in r.stderr
 
 
 def test_unreachable_display_is_exit_3(tmp_path):

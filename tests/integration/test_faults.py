@@ -32,7 +32,8 @@ def test_app_dies_mid_task(tmp_path, xdisplay):
     assert r.returncode == 1, r.stderr
     assert "Welcome back' not found" in r.stderr and "after 3.0s" in r.stderr
     records = [json.loads(x) for x in (rep / "run.jsonl").read_text().splitlines()]
-    assert [x.get("kind") for x in records[:-1]] == ["wait_for", "log", "wait_for",
+    assert records[0]["run"] and records[0]["backend"] == "x11"      # the header
+    assert [x.get("kind") for x in records[1:-1]] == ["wait_for", "log", "wait_for",
                                                      "screenshot"]
     assert records[-1]["summary"] and records[-1]["ok"] is False
     assert (rep / "after.png").exists()
@@ -73,7 +74,8 @@ def test_x_server_dies_mid_run(tmp_path):
     assert took < 5, took
     assert "Traceback" not in err and ("display" in err or "screen" in err)
     records = [json.loads(x) for x in (rep / "run.jsonl").read_text().splitlines()]
-    assert records[0]["kind"] == "wait_for" and records[0]["status"] == "passed"
+    assert records[0]["run"] and records[0]["backend"] == "x11"
+    assert records[1]["kind"] == "wait_for" and records[1]["status"] == "passed"
     assert records[-1]["summary"] and records[-1]["ok"] is False and records[-1]["error"]
 
 

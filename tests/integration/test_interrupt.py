@@ -40,7 +40,7 @@ def test_signal_stops_quickly_and_flushes_report(tmp_path, xdisplay, sig, code):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             f = rep / "run.jsonl"
-            if f.exists() and f.read_text().count("\n") >= 1:
+            if f.exists() and f.read_text().count("\n") >= 2:    # header + first step
                 break
             time.sleep(0.1)
         time.sleep(1.0)                 # now inside the wait loop
@@ -60,5 +60,5 @@ def test_signal_stops_quickly_and_flushes_report(tmp_path, xdisplay, sig, code):
     assert took < 1.0, took
     lines = (rep / "run.jsonl").read_text().splitlines()
     records = [json.loads(x) for x in lines]            # every line is whole JSON
-    assert records[0]["message"] == "started"
+    assert records[0]["run"] and records[1]["message"] == "started"
     assert records[-1]["summary"] and records[-1]["interrupted"] is True

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -291,3 +293,80 @@ def test_sigint_mid_press_leaves_no_key_held(sway, sway_launch, vision, tmp_path
         timer.cancel()
         devices.close()
     assert held == []
+
+
+# ---- compositors that lack the protocols ------------------------------------------------------
+class Compositor:
+    """Another real compositor, headless, for a test: ``argv`` runs as uid 65534 (cage
+    refuses root, as sway does) with its own runtime folder; ``env()`` is a client's."""
+
+    def __init__(self, argv: list[str]):
+        self.argv = argv
+        # not under pytest's tmp_path: uid 65534 cannot enter /tmp/pytest-of-root
+        self.top = Path(tempfile.mkdtemp(prefix="picoagent-compositor-"))
+        self.top.chmod(0o711)
+        self.runtime = self.top / "runtime"
+        self.runtime.mkdir(mode=0o700)
+        os.chown(self.runtime, 65534, 65534)
+        self.proc = None
+
+    def __enter__(self) -> "Compositor":
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.runtime),
+               "XDG_RUNTIME_DIR": str(self.runtime), "WLR_BACKENDS": "headless",
+               "WLR_LIBINPUT_NO_DEVICES": "1", "WLR_RENDERER": "pixman",
+               "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1"}
+        self.proc = subprocess.Popen(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             "--pdeathsig=TERM", *self.argv], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while not self.sockets():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{self.argv[0]} did not start (exit {self.proc.poll()})")
+            time.sleep(0.05)
+        time.sleep(1.0)                 # let its first client map a window
+        return self
+
+    def sockets(self) -> list[Path]:
+        return [p for p in self.runtime.glob("wayland-*") if p.suffix != ".lock"]
+
+    def env(self) -> dict:
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR")}
+        return {**env, "WAYLAND_DISPLAY": str(self.sockets()[0])}
+
+    def __exit__(self, *exc) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(5)
+        shutil.rmtree(self.top, ignore_errors=True)
+
+
+def _cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "picoagent.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_compositor_without_capture_or_input_is_named(tmp_path):
+    """weston 10 offers none of the protocols (as GNOME and KDE don't): exit 3, one line
+    naming the compositor and what it lacks, before anything is launched."""
+    with Compositor(["weston", "--backend=headless-backend.so", "--idle-time=0"]) as weston:
+        r = _cli(weston.env(), "run", "examples/demo.yaml")
+        d = _cli(weston.env(), "doctor", "--report", str(tmp_path / "rep"))
+    assert r.returncode == 3 and r.stderr.count("\n") == 1, r.stderr
+    assert "compositor weston does not offer screen capture" in r.stderr
+    assert "virtual keyboard" in r.stderr and r.stdout == ""
+    assert d.returncode == 3 and "FAIL screen" in d.stdout and "ok   model" in d.stdout
+
+
+def test_cage_0_1_4_can_be_looked_at_but_not_driven(tmp_path):
+    """Debian 12's cage: capture yes, virtual input no.  find works; run says which cage
+    version has input."""
+    with Compositor(["cage", "--", "zenity", "--info", "--text", "Kiosk ready"]) as cage:
+        f = _cli(cage.env(), "find", "Kiosk ready", "--json")
+        r = _cli(cage.env(), "run", "examples/xmessage.yaml")
+    assert f.returncode == 0 and json.loads(f.stdout)["found"], f.stdout + f.stderr
+    assert r.returncode == 3 and r.stderr.count("\n") == 1, r.stderr
+    assert "cage does not offer virtual pointer" in r.stderr and "0.1.5" in r.stderr

@@ -86,6 +86,18 @@ class WaylandInput:
         elif button in self._held_buttons:
             self._held_buttons.remove(button)
 
+    def _arrive(self, x, y) -> None:
+        """Move to (x, y) and let the program under it see the pointer arrive (hover)."""
+        self._motion(x, y)
+        self.conn.roundtrip()
+        time.sleep(0.03)
+        # once more from one pixel away: a window that appeared or moved an instant ago
+        # (an XWayland popup placed by the compositor) has then taken in its new place
+        self._motion(x + 1, y)
+        self._motion(x, y)
+        self.conn.roundtrip()
+        time.sleep(0.02)
+
     def move(self, x, y):
         self._do(self._motion, x, y)
         self._do(self.conn.roundtrip)
@@ -96,9 +108,7 @@ class WaylandInput:
             raise ActionFailed(f"unknown mouse button {button!r}")
 
         def go():
-            self._motion(x, y)
-            self.conn.roundtrip()
-            time.sleep(0.03)            # let the program see the pointer arrive (hover)
+            self._arrive(x, y)
             for i in range(clicks):
                 if i:
                     time.sleep(0.08)
