@@ -187,17 +187,32 @@ class WaylandScreen:
         sess = mgr("create_session", source, 1 if self.cursor else 0)
         source("destroy")               # the session keeps what it needs
         c = self._ext_constraints = {"formats": [], "size": None, "done": False}
-        sess.on("buffer_size", lambda w, h: c.__setitem__("size", (w, h)))
-        sess.on("shm_format", lambda f: c["formats"].append(f))
-        sess.on("dmabuf_device", lambda _d: None)
-        sess.on("dmabuf_format", lambda _f, _m: None)
+
+        def batch() -> None:
+            # constraints come in batches ended by `done`; the compositor may send a new
+            # batch at any time (an output's mode or scale changed): start it afresh
+            if c["done"]:
+                c.update(formats=[], size=None, done=False)
+
+        def size(w, h):
+            batch()
+            c["size"] = (w, h)
+
+        def shm_format(f):
+            batch()
+            c["formats"].append(f)
+
+        sess.on("buffer_size", size)
+        sess.on("shm_format", shm_format)
+        sess.on("dmabuf_device", lambda _d: batch())
+        sess.on("dmabuf_format", lambda _f, _m: batch())
         sess.on("done", lambda: c.__setitem__("done", True))
         sess.on("stopped", lambda: c.__setitem__("stopped", True))
         self._ext_session = sess
         self.conn.wait(lambda: c["done"] or c.get("stopped"), CAPTURE_TIMEOUT_S,
                        "the capture session's buffer constraints")
 
-    def _grab_ext(self):
+    def _grab_ext(self, retries: int = 3):
         if self._ext_session is None:
             self._ext_open()
         c = self._ext_constraints
@@ -219,9 +234,11 @@ class WaylandScreen:
         if st["proxy"].alive:
             st["proxy"]("destroy")
         if st.get("failed") is not None:
-            if st["failed"] == 1:                   # buffer constraints changed: retry
-                self.conn.wait(lambda: c["done"], CAPTURE_TIMEOUT_S, "new constraints")
-                return self._grab_ext()
+            if st["failed"] == 1 and retries:       # buffer constraints changed: retry
+                self.conn.wait(lambda: c["done"] and c["size"] is not None,
+                               CAPTURE_TIMEOUT_S, "new buffer constraints")
+                self._last = None                   # a first capture of the new size
+                return self._grab_ext(retries - 1)
             raise WaylandError(f"the compositor failed to capture the output "
                                f"(reason {st['failed']})")
         return self._buf.view(), st.get("transform", self.output.transform), False
