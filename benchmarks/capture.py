@@ -10,8 +10,10 @@ Xvfb of that size, each showing the same GTK list dialog, and times:
 * ``grim -t ppm -`` and ``grim`` (PNG): the subprocess route we did not take;
 * ``MssScreen.grab`` on Xvfb: the X11 backend, the baseline of the ratios.
 
-Wall time and CPU time per frame are both printed: a Wayland capture waits for
-the compositor's next frame (60 Hz) in ``select``, which costs wall time, not CPU.
+Wall time and CPU time per frame are printed: ours (with grim's, for the grim
+rows) and the display server's (sway or Xvfb, from /proc).  A Wayland capture
+waits for the compositor's next frame (60 Hz) in ``select``, which costs wall
+time, not CPU.
 
 Figures, not assertions: the machine is noisy, so every ratio is against a
 baseline measured in the same run.
@@ -49,18 +51,28 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + ch.ru_utime + ch.ru_stime
 
 
-def timed(fn, runs: int) -> dict:
-    """Wall-clock figures per call, and the CPU time per call (ours + children's)."""
+def _proc_cpu(pid: int | None) -> float:
+    """CPU seconds a process (the compositor, the X server) has used so far."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(fn, runs: int, server: int | None = None) -> dict:
+    """Wall-clock figures per call, the CPU time per call (ours + children's), and
+    the display server's CPU time per call (``server``: its pid)."""
     out = []
-    c0 = _cpu()
+    c0, s0 = _cpu(), _proc_cpu(server)
     for _ in range(runs):
         t = time.perf_counter()
         fn()
         out.append((time.perf_counter() - t) * 1000)
     cpu = (_cpu() - c0) * 1000 / runs
+    scpu = (_proc_cpu(server) - s0) * 1000 / runs
     q = statistics.quantiles(out, n=10)
     return {"median": statistics.median(out), "p10": q[0], "p90": q[-1], "cpu": cpu,
-            "n": runs}
+            "server_cpu": scpu, "n": runs}
 
 
 def start_xvfb(w: int, h: int):
@@ -84,21 +96,21 @@ def bench_size(w: int, h: int, runs: int) -> dict:
         screen = WaylandScreen(session)
         screen.grab()
         res["wayland_protocol"] = screen.protocol
-        res["wayland_grab"] = timed(screen.grab, runs)
+        res["wayland_grab"] = timed(screen.grab, runs, sway.proc.pid)
 
         def changed():
             screen._last = None          # as if every frame differed from the last
             screen.grab()
-        res["wayland_grab_changed"] = timed(changed, runs)
+        res["wayland_grab_changed"] = timed(changed, runs, sway.proc.pid)
         screen.close()
         session.close()
         genv = {**os.environ, **env}
         res["grim_ppm"] = timed(lambda: subprocess.run(
             ["grim", "-t", "ppm", "-"], env=genv, stdout=subprocess.DEVNULL, check=True),
-            max(5, runs // 4))
+            max(5, runs // 4), sway.proc.pid)
         res["grim_png"] = timed(lambda: subprocess.run(
             ["grim", "-"], env=genv, stdout=subprocess.DEVNULL, check=True),
-            max(5, runs // 4))
+            max(5, runs // 4), sway.proc.pid)
     xvfb, display = start_xvfb(w, h)
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display
@@ -108,12 +120,12 @@ def bench_size(w: int, h: int, runs: int) -> dict:
         time.sleep(2.0)
         mss = MssScreen()
         mss.grab()
-        res["mss_grab"] = timed(mss.grab, runs)
+        res["mss_grab"] = timed(mss.grab, runs, xvfb.pid)
 
         def mss_changed():
             mss._last = None
             mss.grab()
-        res["mss_grab_changed"] = timed(mss_changed, runs)
+        res["mss_grab_changed"] = timed(mss_changed, runs, xvfb.pid)
         mss.close()
     finally:
         app.kill()
@@ -142,7 +154,7 @@ def main() -> None:
         base_c = r["mss_grab_changed"]["median"]
         print(f"\n{size}: Wayland capture by {r['wayland_protocol']}")
         print(f"{'route (ms per frame)':44} {'median':>8} {'p10':>7} {'p90':>7}  ratio"
-              f"  {'CPU':>6}")
+              f"  {'CPU':>6} {'server':>7}")
         rows = [("mss on Xvfb, unchanged screen (baseline)", "mss_grab", base),
                 ("mss on Xvfb, every frame new", "mss_grab_changed", base_c),
                 ("Wayland grab, unchanged screen", "wayland_grab", base),
@@ -152,7 +164,7 @@ def main() -> None:
         for label, key, ref in rows:
             s = r[key]
             print(f"{label:44} {s['median']:7.1f}  {s['p10']:6.1f}  {s['p90']:6.1f}  "
-                  f"{s['median'] / ref:5.2f}x  {s['cpu']:6.1f}")
+                  f"{s['median'] / ref:5.2f}x  {s['cpu']:6.1f}  {s['server_cpu']:6.1f}")
         print(f"{'Wayland grab / grim -t ppm':44} "
               f"{r['wayland_grab_changed']['median'] / r['grim_ppm']['median']:>23.2f}x")
     if args.json:

@@ -88,6 +88,16 @@ def test_wayland_chosen_beside_xwayland_and_capture_equals_grim(sway, sway_launc
     assert len(np.unique(frame.image.reshape(-1, 3), axis=0)) > 50  # a dialog, not a blank
 
 
+def test_bench_names_the_backend(sway, sway_launch):
+    sway_launch(BUTTONS, title="Pick one")
+    r = subprocess.run([sys.executable, "-m", "picoagent.cli", "bench", "--live", "--repeat",
+                        "1", "--json"], env=sway.client_env(), capture_output=True, text=True,
+                       timeout=180, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    fig = json.loads(r.stdout)
+    assert fig["backend"] == "wayland" and fig["size"] == "1280x720" and fig["grab_ms"] > 0
+
+
 # ---- input on native GTK programs --------------------------------------------------------
 def test_click_button_by_text(sway, sway_launch, tmp_path):
     proc, _ = sway_launch(BUTTONS, title="Pick one", stdout=subprocess.PIPE, text=True)
