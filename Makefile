@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zenity yad geany galculator \
 	chromium xdotool libx11-6 libxrandr2 libxfixes3 libxtst6 libxext6 libgl1 libglib2.0-0 \
 	fonts-dejavu-core xfonts-base sway swaybg xwayland x11-xserver-utils grim wtype wayland-utils \
-	weston cage
+	weston cage libxkbcommon0
 DEMO_SCREEN := 1280x720x24
 
 .PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean \

@@ -380,3 +380,30 @@ def test_cage_0_1_4_can_be_looked_at_but_not_driven(tmp_path):
     assert f.returncode == 0 and json.loads(f.stdout)["found"], f.stdout + f.stderr
     assert r.returncode == 3 and r.stderr.count("\n") == 1, r.stderr
     assert "cage does not offer virtual pointer" in r.stderr and "0.1.5" in r.stderr
+
+
+def test_second_output_beside_the_first(tmp_path):
+    """Two outputs side by side: frames of the second start at its place in the layout,
+    and the pointer reaches it (yad's exit code names the button clicked there)."""
+    with SwaySession(xwayland=False) as own:
+        own.msg("create_output")
+        own.msg("output", "HEADLESS-2", "mode", "800x600", "pos", "1280", "0")
+        own.msg("focus", "output", "HEADLESS-2")
+        proc = own.launch(BUTTONS, stdout=subprocess.PIPE, text=True)
+        own.wait_window(title="Pick one")
+        task = tmp_path / "task.yaml"
+        task.write_text("steps:\n  - click: Green\n")
+        r = subprocess.run([sys.executable, "-m", "picoagent.cli", "run", str(task),
+                            "--output", "HEADLESS-2", "--report", str(tmp_path / "report")],
+                           env=own.client_env(), capture_output=True, text=True, timeout=120,
+                           cwd=ROOT)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert finish(proc)[0] == 5
+        point = [x for x in report(tmp_path) if x.get("kind") == "click"][0]["point"]
+        assert point[0] >= 1280                      # layout coordinates, not the output's
+        assert "output HEADLESS-2 800x600, at 1280,0" in report(tmp_path)[0]["display"]
+        bad = subprocess.run([sys.executable, "-m", "picoagent.cli", "find", "Green",
+                              "--output", "HDMI-A-9"], env=own.client_env(),
+                             capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert bad.returncode == 3 and "no Wayland output called 'HDMI-A-9'" in bad.stderr
+        assert "HEADLESS-1, HEADLESS-2" in bad.stderr
