@@ -15,7 +15,7 @@ import time
 
 from ...errors import ActionFailed, DisplayLost
 from ..input import key_names
-from .keymap import CONTROL_CHARS, NAMED, SHIFT, Keymap
+from .keymap import CONTROL_CHARS, EXTRA_CODES, NAMED, SHIFT, Keymap
 from .session import Output, WaylandSession
 from .wire import WaylandError
 
@@ -43,7 +43,6 @@ class WaylandInput:
         self._mods = 0
         self._held_keys: list[int] = []
         self._held_buttons: list[int] = []
-        self._pos: tuple[int, int] | None = None
         try:
             seat = session.bind("wl_seat")
             pm = session.bind("zwlr_virtual_pointer_manager_v1")
@@ -52,7 +51,6 @@ class WaylandInput:
             # screen), so on a rotated output our points would land rotated.  Unbound,
             # absolute motion spans the whole layout, in the coordinates frames use.
             self.pointer = pm("create_virtual_pointer", seat)
-            self._extent = session.layout_extent()
             km = session.bind("zwp_virtual_keyboard_manager_v1")
             self.keyboard = km("create_virtual_keyboard", seat)
             self._send_keymap()
@@ -67,16 +65,16 @@ class WaylandInput:
         try:
             return fn(*a)
         except WaylandError as e:
-            raise DisplayLost(f"lost the Wayland compositor while acting: {e}") from None
+            raise DisplayLost(f"cannot act on the Wayland screen: {e}") from None
 
     # ---- pointer ---------------------------------------------------------------------
     def _motion(self, x: float, y: float) -> None:
-        ex, ey, ew, eh = self._extent
+        # the layout as the compositor last described it (outputs may be rescaled)
+        ex, ey, ew, eh = self.session.layout_extent()
         px = min(max(int(round(x - ex)), 0), ew - 1)
         py = min(max(int(round(y - ey)), 0), eh - 1)
         self.pointer("motion_absolute", _ms(), px, py, ew, eh)
         self.pointer("frame")
-        self._pos = (int(x), int(y))
 
     def _button(self, button: int, state: int) -> None:
         self.pointer("button", _ms(), button, state)
@@ -290,7 +288,6 @@ class WaylandInput:
 
 def _chunks(text: str, km: Keymap):
     """Split ``text`` so each piece's new characters fit in the free key codes."""
-    from .keymap import EXTRA_CODES
     piece, new = [], set()
     for ch in text:
         if km.stroke(ch) is None and ch not in CONTROL_CHARS and ch not in new:

@@ -62,7 +62,7 @@ CONTROL_CHARS = {"\n": "enter", "\r": "enter", "\t": "tab", "\b": "backspace"}
 
 @dataclass(frozen=True)
 class Stroke:
-    """Press ``code`` (evdev) with ``mods`` held; ``shift_key``: hold Shift_L for it."""
+    """Press ``code`` (evdev key code) with the modifiers ``mods`` held."""
 
     code: int
     mods: int = 0
