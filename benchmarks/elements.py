@@ -6,7 +6,7 @@ For each real 1280x720 screenshot of the corpus (tests/data/corpus) it times,
 with the same onnxruntime session settings and thread count:
 
 * the shipped int8 model, pre + infer + post + the pixel checks of
-  picoagent.vision.verify (what `kind:` locators cost on a new screen), and the
+  picoagent.vision.checks (what `kind:` locators cost on a new screen), and the
   same without the pixel checks (what those checks add);
 * the same call on an unchanged screen through Vision's cache;
 * the float model it was quantised from (build/model/ui-elements-fp32.onnx, if

@@ -7,7 +7,7 @@
 
 Detection runs through the runtime's own code (picoagent.vision.detector), so
 pre- and post-processing are the ones users get, including the pixel checks of
-checkbox / radio / text field detections (picoagent.vision.verify); the int8
+checkbox / radio / text field detections (picoagent.vision.checks); the int8
 model without them is reported beside it.  mAP@0.5 is the VOC all-point
 average precision, averaged over the classes that occur in the set.
 
@@ -182,7 +182,7 @@ def main(argv=None):
     ap.add_argument("--json", default=None)
     a = ap.parse_args(argv)
 
-    # as picoagent runs them: the model, then the pixel checks of picoagent.vision.verify
+    # as picoagent runs them: the model, then the pixel checks of picoagent.vision.checks
     fp32 = ElementDetector(a.fp32, threads=1) if a.fp32 else None
     int8 = ElementDetector(a.int8, threads=1)
     bare = ElementDetector(a.int8, threads=1, verify=False)       # the model alone

@@ -23,7 +23,9 @@ import numpy as np
 
 from ..errors import EnvironmentProblem
 from .frame import Box
-from .verify import INDICATOR_KINDS, VERIFIED_KINDS, refine
+from .geometry import iou_many_xyxy
+from .checks import INDICATOR_KINDS, VERIFIED_KINDS, refine
+from .checks.config import CONFIG
 
 MODEL_NAME = "ui-elements.onnx"
 #: the shipped model, inside the package (package data, so a wheel carries it; an
@@ -39,27 +41,14 @@ def default_model_path() -> Path:
     return Path(env) if env else PACKAGED_MODEL
 
 
-#: frames with more pixels than this are downscaled before detection (cost is
-#: linear in pixels: 1920x1088 takes ~2.3x a 1280x720 frame)
-MAX_PIXELS = 1920 * 1088
-#: most candidate locations considered by the NMS
-PRE_NMS_TOP = 1000
-#: checkbox / radio / text field / button candidates are taken from this score up, then
-#: verified on the pixels (picoagent.vision.verify) and thresholded
-VERIFY_FLOOR = 0.1
-#: checkboxes and radios from this one: their check is strict (a clean square or disk
-#: of 8-48 px), and the model scores some unticked boxes under 0.1 (yad's, live)
-INDICATOR_FLOOR = 0.05
-#: a place's runner-up kind is offered too, at RUNNER_UP_DISCOUNT of its score, where
-#: it scores at least RUNNER_UP_SHARE of the place's best: the model is torn between
-#: two kinds there (checkbox or radio, button or tab, text field or dropdown) and the
-#: pixel checks and the locator's kind decide.  With the checks, int8 (v1.5.1): mAP
-#: generated 0.802 -> 0.819, real 0.740 -> 0.773, hold-out 0.677 -> 0.688 (radio
-#: 0.744 -> 0.841 generated, tab 0.666 -> 0.735 real); best F1 in the trial 0.797 ->
-#: 0.792 generated, 0.707 -> 0.711 real.  Undiscounted it gained as much but cost
-#: generated F1 0.797 -> 0.778
-RUNNER_UP_SHARE = 0.5
-RUNNER_UP_DISCOUNT = 0.5
+#: the thresholds below are fields of picoagent.vision.checks.config.CheckConfig, each
+#: with its reason; these names stay for the tests and benchmarks that read them
+MAX_PIXELS = CONFIG.max_pixels
+PRE_NMS_TOP = CONFIG.pre_nms_top
+VERIFY_FLOOR = CONFIG.verify_floor
+INDICATOR_FLOOR = CONFIG.indicator_floor
+RUNNER_UP_SHARE = CONFIG.runner_up_share
+RUNNER_UP_DISCOUNT = CONFIG.runner_up_discount
 
 
 @dataclass(frozen=True)
@@ -102,7 +91,7 @@ class Detection:
 
 
 # --------------------------------------------------------------------- coordinates
-def frame_to_model_scale(width: int, height: int, max_pixels: int = MAX_PIXELS) -> float:
+def frame_to_model_scale(width: int, height: int, max_pixels: int = CONFIG.max_pixels) -> float:
     """Model input pixels per frame pixel (1.0 unless the frame is very large)."""
     n = width * height
     return 1.0 if n <= max_pixels else float(np.sqrt(max_pixels / n))
@@ -215,8 +204,8 @@ def postprocess(scores: np.ndarray, checked: np.ndarray, ltrb: np.ndarray,
     # columns of all 19,320 locations of a 1280x720 frame: 0.25 ms)
     cls = np.zeros(scores.shape[1], np.int64)
     cls[above] = scores[:, above].argmax(0)
-    if idx.size > PRE_NMS_TOP:         # bound the NMS cost on a pathological frame
-        idx = idx[np.argsort(-best[idx], kind="stable")[:PRE_NMS_TOP]]
+    if idx.size > CONFIG.pre_nms_top:         # bound the NMS cost on a pathological frame
+        idx = idx[np.argsort(-best[idx], kind="stable")[:CONFIG.pre_nms_top]]
     boxes = _decode(ltrb, pts, strides, idx)
     keep = nms(boxes, best[idx], iou, max_det)
     chk = np.asarray(checked).reshape(-1)
@@ -232,23 +221,11 @@ def _decode(ltrb: np.ndarray, pts: np.ndarray, strides: np.ndarray, idx: np.ndar
     return np.stack([p[:, 0] - d[0], p[:, 1] - d[1], p[:, 0] + d[2], p[:, 1] + d[3]], 1)
 
 
-def _iou_many(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of every box of ``a`` [N, 4] with every box of ``b`` [M, 4] (xyxy): [N, M]."""
-    ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]),
-                 0, None)
-    iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]),
-                 0, None)
-    inter = ix * iy
-    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
-    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    return inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
-
-
 def runners_up(scores: np.ndarray, cls: np.ndarray, best: np.ndarray, above: np.ndarray,
                ltrb: np.ndarray, pts: np.ndarray, strides: np.ndarray, chk: np.ndarray,
                kept: list, thr: float, iou: float,
                max_det: int) -> list[tuple[int, float, np.ndarray, float]]:
-    """The second kinds of torn places (RUNNER_UP_SHARE, RUNNER_UP_DISCOUNT):
+    """The second kinds of torn places (CONFIG.runner_up_share, CONFIG.runner_up_discount):
     ``scores`` [C, L], each location's best class ``cls`` and score ``best``,
     ``above`` the locations whose best is over ``thr`` (no others have a second
     over it); ``kept`` what the class-agnostic NMS kept, as :func:`postprocess`
@@ -262,11 +239,11 @@ def runners_up(scores: np.ndarray, cls: np.ndarray, best: np.ndarray, above: np.
     second[cls[above], col] = -1.0
     c2 = second.argmax(0)
     s2 = second[c2, col]
-    pick = np.nonzero((s2 >= thr) & (s2 >= RUNNER_UP_SHARE * best[above]))[0]
+    pick = np.nonzero((s2 >= thr) & (s2 >= CONFIG.runner_up_share * best[above]))[0]
     if pick.size == 0:
         return []
-    if pick.size > PRE_NMS_TOP:
-        pick = pick[np.argsort(-s2[pick], kind="stable")[:PRE_NMS_TOP]]
+    if pick.size > CONFIG.pre_nms_top:
+        pick = pick[np.argsort(-s2[pick], kind="stable")[:CONFIG.pre_nms_top]]
     cand, c2, s2 = above[pick], c2[pick], s2[pick]
     boxes = _decode(ltrb, pts, strides, cand)
     # one NMS for all kinds: boxes of different kinds moved apart so they never overlap
@@ -279,8 +256,8 @@ def runners_up(scores: np.ndarray, cls: np.ndarray, best: np.ndarray, above: np.
         mine = keep[c2[keep] == c]
         same = kept_boxes[kept_cls == c]
         if len(same):
-            mine = mine[(_iou_many(boxes[mine], same) <= iou).all(1)]
-        out += [(int(c), float(s2[k]) * RUNNER_UP_DISCOUNT, boxes[k], float(chk[cand[k]]))
+            mine = mine[(iou_many_xyxy(boxes[mine], same) <= iou).all(1)]
+        out += [(int(c), float(s2[k]) * CONFIG.runner_up_discount, boxes[k], float(chk[cand[k]]))
                 for k in mine]
     return out
 
@@ -296,7 +273,7 @@ class ElementDetector:
     def __init__(self, model_path: str | Path | None = None, threads: int = 1, *,
                  score_threshold: float | None = None, verify: bool = True):
         self.path = Path(model_path) if model_path else default_model_path()
-        #: check checkbox / radio / text field / button detections on the pixels (.verify)
+        #: check checkbox / radio / text field / button detections on the pixels (.checks)
         self.verify = verify
         self.threads = threads
         self._score_threshold = score_threshold
@@ -349,8 +326,8 @@ class ElementDetector:
         thr = score_threshold if score_threshold is not None else self._score_threshold
         thr = info.score_threshold if thr is None else thr
         # checkbox / radio / text field / button candidates are scored again on the pixels
-        # (picoagent.vision.verify): take them from a lower score, then threshold
-        low = min(thr, INDICATOR_FLOOR) if self.verify else thr
+        # (picoagent.vision.checks): take them from a lower score, then threshold
+        low = min(thr, CONFIG.indicator_floor) if self.verify else thr
         raw = postprocess(scores[0], checked[0], ltrb[0], (x.shape[2] * r, x.shape[3] * r), info,
                           score_threshold=low)
         out = []
@@ -360,7 +337,7 @@ class ElementDetector:
                 continue
             state = kind in info.stateful
             if s < thr and (kind not in VERIFIED_KINDS or
-                            (s < VERIFY_FLOOR and kind not in INDICATOR_KINDS)):
+                            (s < CONFIG.verify_floor and kind not in INDICATOR_KINDS)):
                 continue
             out.append(Detection(kind=kind, box=box, score=s,
                                  checked=(pc >= 0.5) if state else None,

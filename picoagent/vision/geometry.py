@@ -1,10 +1,68 @@
-"""Spatial relations and reading order on boxes (frame pixels).  Pure logic."""
+"""Box maths (intersection, IoU), spatial relations and reading order on boxes
+(frame pixels).  Pure logic; the one place these are written."""
 from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .. import defaults
 from .frame import Box
+
+
+def intersection(a: Box, b: Box) -> int:
+    """The area two boxes (x, y, w, h) share."""
+    ix = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    iy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return ix * iy if ix > 0 and iy > 0 else 0
+
+
+def iou(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes (x, y, w, h); 0 for an empty union."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = ix * iy
+    union = aw * ah + bw * bh - inter
+    return inter / union if union > 0 else 0.0
+
+
+def iou_many_xyxy(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of every box of ``a`` [N, 4] with every box of ``b`` [M, 4] (x0, y0, x1,
+    y1, as the model's outputs are): [N, M]."""
+    ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2])
+                 - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
+    iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3])
+                 - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
+    inter = ix * iy
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
+
+
+def overlaps_any(boxes, b: Box, thr: float) -> bool:
+    """Whether box ``b`` has an IoU above ``thr`` with any of ``boxes`` (x, y, w, h):
+    :func:`iou` inlined with early exits (the checks ask this ~1,000 times a frame)."""
+    x, y, w, h = b
+    x1, y1, a = x + w, y + h, w * h
+    for bx, by, bw, bh in boxes:
+        ix = min(x1, bx + bw) - max(x, bx)
+        if ix <= 0:
+            continue
+        iy = min(y1, by + bh) - max(y, by)
+        if iy <= 0:
+            continue
+        inter = ix * iy
+        if inter > thr * (a + bw * bh - inter):
+            return True
+    return False
+
+
+def holds_any(boxes, b: Box, share: float) -> bool:
+    """Whether ``share`` of the smaller of box ``b`` and one of ``boxes`` lies in both."""
+    a = b[2] * b[3]
+    return any(intersection(o, b) >= share * min(a, o[2] * o[3]) for o in boxes)
 
 
 def _vertical_overlap(a: Box, b: Box) -> float:

@@ -26,7 +26,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-Box = tuple[int, int, int, int]
+from .frame import Box
+
 
 # ---- look-alikes -----------------------------------------------------------------------
 

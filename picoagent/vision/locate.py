@@ -15,7 +15,7 @@ from .fuse import INNER_TEXT, side_label
 from .geometry import center, inside, overlaps, reading_order, relation_distance
 from .glyphs import is_symbol_target, symbol_equivalent
 from .textmatch import score_text
-from .verify import INDICATOR_KINDS, indicator_beside, indicator_state
+from .checks import INDICATOR_KINDS, indicator_beside, indicator_state
 
 
 @dataclass
@@ -400,7 +400,7 @@ def _indicators_beside(vision, frame: Frame, loc: Locator, anchors, region: Box,
                        search: Search) -> list[_Scored]:
     """A checkbox / radio asked for beside a label (``left_of`` / ``right_of`` a
     text) where the model found none: looked for on the pixels next to the label
-    (verify.indicator_beside), with its state from the pixels too.  The model's
+    (checks.indicator_beside), with its state from the pixels too.  The model's
     miss is not the last word on an element the task names by its label; where
     the model did find an indicator, its state stands."""
     out: list[_Scored] = []

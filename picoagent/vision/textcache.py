@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from .frame import Box, clip_box
+from .geometry import iou
 from .geometry import overlaps
 from .ocr import OcrEngine, TextLine
 
@@ -68,15 +69,6 @@ def _union(a: Box, b: Box) -> Box:
     x0, y0 = min(a[0], b[0]), min(a[1], b[1])
     x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
     return (x0, y0, x1 - x0, y1 - y0)
-
-
-def _iou(a: Box, b: Box) -> float:
-    ix = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    iy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    if ix <= 0 or iy <= 0:
-        return 0.0
-    inter = ix * iy
-    return inter / float(a[2] * a[3] + b[2] * b[3] - inter)
 
 
 def tiles(rect: Box, tile: int = TILE, overlap: int = OVERLAP) -> list[Box]:
@@ -196,7 +188,7 @@ def merge_tile_boxes(raw: list[tuple[Box, Box]]) -> list[Box]:
             oy = min(bi[1] + bi[3], bj[1] + bj[3]) - max(bi[1], bj[1])
             if oy < 0.6 * min(bi[3], bj[3]):
                 continue
-            if _iou(bi, bj) > 0.5 or cut(bi, ti) or cut(bj, tj):
+            if iou(bi, bj) > 0.5 or cut(bi, ti) or cut(bj, tj):
                 parent[find(i)] = find(j)
     groups: dict[int, Box] = {}
     for i in range(n):

@@ -1,13 +1,17 @@
-"""Spatial relations and reading order on hand-made boxes (x, y, w, h)."""
+"""Box maths, spatial relations and reading order on hand-made boxes (x, y, w, h)."""
 from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from picoagent import defaults
-from picoagent.vision.geometry import (edge_distance, reading_order, relation_distance,
-                                       same_column, same_row)
+from picoagent.vision.geometry import (edge_distance, holds_any, intersection, iou,
+                                       iou_many_xyxy, overlaps_any, reading_order,
+                                       relation_distance, same_column, same_row)
 
 ANCHOR = (100, 100, 80, 20)          # centre (140, 110), right edge 180, bottom 120
 
@@ -179,3 +183,38 @@ def test_related_order_near_ties_go_to_the_better_scored():
     assert related_order([1.4, 3.1, 40.0], [0.36, 0.84, 0.9], [1, 0, 2], tie=8.0) == [1, 0, 2]
     # ... but not beyond the tie: the nearer one wins then
     assert related_order([1.4, 12.0], [0.36, 0.84], [1, 0], tie=8.0) == [0, 1]
+
+
+# ---- box maths: the one IoU, and its fast forms agree with it ---------------------------
+box = st.tuples(st.integers(0, 60), st.integers(0, 60), st.integers(0, 40), st.integers(0, 40))
+
+
+def test_iou_by_hand():
+    assert iou((0, 0, 10, 10), (5, 0, 10, 10)) == 50 / 150
+    assert iou((0, 0, 10, 10), (10, 0, 10, 10)) == 0.0
+    assert iou((0, 0, 0, 0), (0, 0, 0, 0)) == 0.0
+    assert intersection((0, 0, 10, 10), (5, 5, 10, 10)) == 25
+
+
+@given(st.lists(box, max_size=6), box, st.sampled_from([0.0, 0.3, 0.5, 0.6]))
+def test_overlaps_any_is_any_iou_above(boxes, b, thr):
+    want = any(iou(o, b) > thr for o in boxes if intersection(o, b) > 0)
+    assert overlaps_any(boxes, b, thr) == want
+
+
+@given(st.lists(box, max_size=6), box, st.sampled_from([0.5, 0.8, 1.0]))
+def test_holds_any_by_definition(boxes, b, share):
+    want = any(intersection(o, b) >= share * min(b[2] * b[3], o[2] * o[3]) for o in boxes)
+    assert holds_any(boxes, b, share) == want
+
+
+@given(st.lists(box, min_size=1, max_size=5), st.lists(box, min_size=1, max_size=5))
+def test_iou_many_matches_iou(a, b):
+    def xyxy(bs):
+        return np.array([(x, y, x + w, y + h) for x, y, w, h in bs], np.float64)
+
+    m = iou_many_xyxy(xyxy(a), xyxy(b))
+    for i, p in enumerate(a):
+        for j, q in enumerate(b):
+            if p[2] * p[3] and q[2] * q[3]:
+                assert m[i, j] == pytest.approx(iou(p, q), abs=1e-12)

@@ -1,17 +1,17 @@
-"""Checkbox / radio outlines checked on the pixels (picoagent.vision.verify).
+"""Checkbox / radio outlines checked on the pixels (picoagent.vision.checks).
 
 Shapes are drawn with OpenCV's anti-aliased primitives in light and dark
 colours, the way toolkits render them: a 1-px ring, a filled accent shape with
 a white tick or dot, rounded corners.  The model's box is given a few pixels
 loose, as the model gives it."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 import pytest
 
-from picoagent.vision import verify
-from picoagent.vision.verify import (find_arrow, find_outline, find_switch, icon_extent, in_blocks,
+from picoagent.vision.checks import fields, links, shapes
+from picoagent.vision.checks import (find_arrow, find_outline, find_switch, icon_extent, in_blocks,
                                     indicator_beside, indicator_state, is_blank, link_extent,
                                     link_marks, link_words, refine, refine_indicators,
                                     slider_extent)
@@ -346,10 +346,10 @@ def test_field_without_a_drawn_box_keeps_its_score_only_when_underlined():
     along its bottom (Material's and Adwaita's flat fields), else it is halved
     (boxes straddling two fields, or over a panel's empty part)."""
     det = Det("text_field", (60, 20, 170, 34), 0.6)
-    assert verify.field_underline(underlined_field(), det.box)
+    assert fields.field_underline(underlined_field(), det.box)
     assert refine(underlined_field(), [det]) == [det]
     for img in (underlined_field(line=False), underlined_field(line=False, boxed_below=True)):
-        assert not verify.field_underline(img, det.box)
+        assert not fields.field_underline(img, det.box)
         (d,) = refine(img, [det])
         assert d.box == det.box and d.score == pytest.approx(0.3)
 
@@ -508,7 +508,7 @@ def test_thin_coloured_words_are_read_on_their_strokes(monkeypatch):
                     0.8 * SS, (67, 133, 61), 1, cv2.LINE_AA)
     img = render(dict(bg=(255, 255, 255)), draw, size=(50, 240))
     assert link_marks(img, (18, 14, 200, 22))
-    monkeypatch.setattr(verify, "INK_CORE", 0)
+    monkeypatch.setattr(links, "C", replace(links.C, ink_core=0))
     assert not link_marks(img, (18, 14, 200, 22))
 
 
@@ -801,7 +801,7 @@ def test_a_row_of_blocks_is_not_a_link(colour):
     img = blocks_bar(colour=colour)
     box = (22, 11, 12 * 11, 20)
     assert in_blocks(img, box)
-    d, ok = verify.check_link(img, Det("link", box, 0.8))
+    d, ok = links.check_link(img, Det("link", box, 0.8))
     assert not ok and d.score == pytest.approx(0.4)
 
 
@@ -831,11 +831,11 @@ def test_modes_match_a_plain_count(seed):
                                  palette[rng.integers(1, 5, size - main)]])
             px = px[rng.permutation(size)]
             for n in (1, 2, 3):
-                assert verify._modes(px, n) == _modes_by_unique(px, n), (share, size, n)
-                assert verify._modes(px[:, :1], n) == _modes_by_unique(px[:, :1], n)
+                assert shapes._modes(px, n) == _modes_by_unique(px, n), (share, size, n)
+                assert shapes._modes(px[:, :1], n) == _modes_by_unique(px[:, :1], n)
     # two colours on equal counts: the smaller key first
     px = np.array([[9, 9, 9], [1, 1, 1]] * 3, np.uint8)
-    assert verify._modes(px, 1) == [0x010101]
+    assert shapes._modes(px, 1) == [0x010101]
 
 
 @pytest.mark.parametrize("width", [1, 2, 5, 8, 37, 64])
@@ -844,7 +844,7 @@ def test_row_medians_match_numpy(width):
     for reg in (rng.integers(0, 256, (9, width, 3), dtype=np.uint8),
                 np.repeat(rng.integers(0, 256, (9, 1, 3), dtype=np.uint8), width, 1)):
         want = np.median(reg, axis=1, keepdims=True).astype(np.uint8)
-        assert np.array_equal(verify._row_medians(reg), want)
+        assert np.array_equal(fields._row_medians(reg), want)
 
 
 def test_gapped_runs_match_the_plain_loop():
@@ -852,7 +852,7 @@ def test_gapped_runs_match_the_plain_loop():
     other ink stands in the gap: the vectorised version against the plain loop."""
     def plain(mask, stop, gap):
         out = []
-        for s, e in verify._runs(mask, 0):
+        for s, e in shapes._runs(mask, 0):
             if out and s - out[-1][1] <= gap and not stop[out[-1][1]:s].any():
                 out[-1] = (out[-1][0], e)
             else:
@@ -864,7 +864,7 @@ def test_gapped_runs_match_the_plain_loop():
         n = int(rng.integers(0, 60))
         mask, stop = rng.random(n) < rng.random(), rng.random(n) < 0.3 * rng.random()
         gap = int(rng.integers(0, 6))
-        assert verify._gapped_runs(mask, stop, gap) == plain(mask, stop, gap)
+        assert links._gapped_runs(mask, stop, gap) == plain(mask, stop, gap)
     mask = np.array([1, 1, 0, 0, 1, 1, 0, 1], bool)
     stop = np.array([0, 0, 0, 1, 0, 0, 0, 0], bool)
-    assert verify._gapped_runs(mask, stop, 2) == [(0, 2), (4, 8)]
+    assert links._gapped_runs(mask, stop, 2) == [(0, 2), (4, 8)]
