@@ -8,7 +8,8 @@ import time
 import pytest
 
 from picoagent.vision import Vision
-from picoagent.vision.textcache import TextCache, _iou
+from picoagent.vision.geometry import iou as _iou
+from picoagent.vision.textcache import TextCache
 from tests.helpers import CheckinApp, kill, wait_window
 
 

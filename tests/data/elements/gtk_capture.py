@@ -316,7 +316,7 @@ SCENES += [
 
 
 # the hold-out set: programs none of the scenes above (nor the generators, nor the
-# tuning of picoagent.vision.verify) have seen; same capture rules, one per-scene
+# tuning of picoagent.vision.checks) have seen; same capture rules, one per-scene
 # addition (Thunar's icons).  Measured once its labels were looked at
 # (../elements_holdout/README.md)
 G = 'geany'

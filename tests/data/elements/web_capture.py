@@ -58,7 +58,7 @@ SCENES = [
 
 # the hold-out set (--holdout, written to ../elements_holdout): documentation sites
 # installed by Debian that none of the scenes above, the generators or the tuning of
-# picoagent.vision.verify have seen; same rules, no per-page fixes
+# picoagent.vision.checks have seen; same rules, no per-page fixes
 HOLDOUT_DIR = os.path.join(os.path.dirname(HERE), 'elements_holdout')
 PY = '/usr/share/doc/python3.11/html/'
 SX = '/usr/share/doc/sphinx-doc/html/'
