@@ -11,10 +11,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # (x11-xserver-utils), and check it with grim, wtype and wayland-info (wayland-utils).
 # xfonts-base: the X core fonts xmessage and xcalc draw with (Xvfb only recommends it;
 # without it their labels render in a fallback font that OCR misreads).
+# systemd: systemd-analyze, which tests/unit/test_service.py runs to verify the units
+# `picoagent service install` writes (present on any systemd system; containers may lack it).
 APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zenity yad geany galculator \
 	chromium xdotool libx11-6 libxrandr2 libxfixes3 libxtst6 libxext6 libgl1 libglib2.0-0 \
 	fonts-dejavu-core xfonts-base sway swaybg xwayland x11-xserver-utils grim wtype wayland-utils \
-	weston cage libxkbcommon0
+	weston cage libxkbcommon0 systemd
 DEMO_SCREEN := 1280x720x24
 
 .PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean \

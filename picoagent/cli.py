@@ -96,7 +96,10 @@ def main() -> None:
               help="Resolve every target on the current screen and report where it would "
                    "act; never moves the mouse or types.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False), default=None,
-              help="Write run.jsonl and annotated screenshots into this folder.")
+              help="Write run.jsonl, report.html and annotated screenshots into this "
+                   "folder.")
+@click.option("--junit", type=click.Path(dir_okay=False), default=None, metavar="FILE.xml",
+              help="Also write the result as JUnit XML (one test case per top-level step).")
 @click.option("--threads", type=click.IntRange(1, 64), default=None,
               help=f"Inference threads (default: task setting, else {defaults.THREADS}).")
 @click.option("--interval", default=None, metavar="DURATION",
@@ -108,8 +111,8 @@ def main() -> None:
               help="Allow includes and images outside the task file's folder.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
 @_backend_options
-def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_outside,
-        verbose, backend, output):
+def run(task_file, var, dry_run, report_dir, junit, threads, interval, region,
+        allow_outside, verbose, backend, output):
     """Run a task file on the live display (Wayland or X11).
 
     \b
@@ -117,6 +120,7 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_ou
       picoagent run examples/demo.yaml
       picoagent run kiosk.yaml --var pin=1234 --report reports/today
       picoagent run kiosk.yaml --dry-run
+      picoagent run kiosk.yaml --report reports/ci --junit reports/ci/junit.xml
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -155,18 +159,23 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_ou
                       "backend_reason": devices.reason, "display": devices.description,
                       "dry_run": dry_run, "version": __version__})
     t0 = time.monotonic()
+    runner = None
     try:
-        result = Runner(task, screen=devices.screen, input=inp, vision=vision, report=report,
-                        dry_run=dry_run, on_step=lambda r: click.echo(_step_line(r))).run()
+        runner = Runner(task, screen=devices.screen, input=inp, vision=vision, report=report,
+                        dry_run=dry_run, on_step=lambda r: click.echo(_step_line(r)))
+        result = runner.run()
     except RunInterrupted as e:
+        _junit(junit, runner, t0, str(e))
         click.echo(f"picoagent: {e}; report written" if report else f"picoagent: {e}",
                    err=True)
         sys.exit(e.exit_code)
     except EnvironmentProblem as e:
+        _junit(junit, runner, t0, str(e))
         _fail(e)
     finally:
         devices.close()
     dt = time.monotonic() - t0
+    _junit(junit, runner, t0)
     if dry_run:
         located = [r for r in result.steps if r.element]
         missing = [r for r in result.steps if r.status in ("warning", "failed")]
@@ -179,6 +188,17 @@ def run(task_file, var, dry_run, report_dir, threads, interval, region, allow_ou
     f = result.failure
     click.echo(f"FAILED at {f.where} ({f.kind}): {f.message}", err=True)
     sys.exit(EXIT_FAILED)
+
+
+def _junit(path, runner, t0, error=None) -> None:
+    """--junit: write the run's JUnit XML; a file that cannot be written is said on
+    stderr and leaves the run's own exit code as it is."""
+    if path and runner is not None:
+        from .agent.junit import write_junit
+        try:
+            write_junit(path, runner, duration_s=time.monotonic() - t0, error=error)
+        except PicoAgentError as e:
+            click.echo(f"picoagent: {e}", err=True)
 
 
 def _override_settings(task, interval, region):
@@ -234,6 +254,23 @@ def validate(task_files, var, allow_outside):
             bad += 1
             click.echo(f"FAIL {e}", err=True)
     sys.exit(EXIT_INVALID if bad else EXIT_OK)
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema (draft 2020-12) of the task file format.
+
+    Generated from the task loader's own tables.  Editors use it to complete and
+    check task files as you type (docs/authoring.md); CI can check files with it.
+
+    \b
+    Examples:
+      picoagent schema > picoagent.schema.json
+      picoagent schema | python3 -m json.tool | less
+    """
+    from .task.schema import task_schema
+
+    click.echo(json.dumps(task_schema(), indent=2, ensure_ascii=False))
 
 
 def _read_image(option: str, path: str):
@@ -450,6 +487,242 @@ def bench(image, live, target, template, threads, repeat, as_json, backend, outp
         if devices is not None:
             devices.close()
     click.echo(json.dumps(fig) if as_json else format_table(fig))
+
+
+@main.command()
+@click.option("--read-only", is_flag=True,
+              help="Serve only observe, find, screenshot and validate_task; refuse the rest "
+                   "(the input device is not even opened).")
+@click.option("--record", type=click.Path(dir_okay=False), default=None, metavar="OUT.yaml",
+              help="Append every successful acting call to this task file as a step "
+                   "(rewritten atomically after each); `picoagent run OUT.yaml` replays it.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), default=None,
+              help="Write run.jsonl and annotated screenshots into this folder, as `run` "
+                   "does.")
+@click.option("--task-dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="The folder run_task and validate_task treat their YAML as being in: "
+                   "includes, images, launch and screenshot paths are relative to it and "
+                   "confined to it (default: the current folder).")
+@click.option("--allow-outside", is_flag=True,
+              help="Allow includes and images outside --task-dir.")
+@click.option("--allow-launch", is_flag=True,
+              help="Let run_task run tasks with `launch` steps (off by default: a launch "
+                   "can start any program).")
+@click.option("--allow-notify", is_flag=True,
+              help="Let run_task run tasks that notify (off by default: a POST can send "
+                   "the screen anywhere).")
+@click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS,
+              help="Inference threads.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
+@_backend_options
+def mcp(read_only, record, report_dir, task_dir, allow_outside, allow_launch, allow_notify,
+        threads, verbose, backend, output):
+    """Serve picoagent to an LLM agent over the Model Context Protocol (stdio).
+
+    Tools: observe, find, click, type_text, press, scroll, screenshot, validate_task,
+    run_task (docs/mcp.md).  Start it from an MCP client, which talks to it on
+    stdin/stdout; log lines go to stderr.
+
+    \b
+    Examples:
+      picoagent mcp
+      picoagent mcp --read-only
+      picoagent mcp --record session.yaml --report reports/session
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from .mcp.server import serve
+    from .mcp.tools import Options
+
+    try:
+        if read_only and record:
+            raise UsageError("--record with --read-only: a read-only session has nothing "
+                             "to record")
+        code = serve(Options(backend=backend, output=output, read_only=read_only,
+                             record=Path(record) if record else None,
+                             report=Path(report_dir) if report_dir else None,
+                             threads=threads, task_dir=Path(task_dir or Path.cwd()),
+                             allow_outside=allow_outside, allow_launch=allow_launch,
+                             allow_notify=allow_notify))
+    except PicoAgentError as e:
+        _fail(e)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("rules_file", type=click.Path(dir_okay=False))
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), default=None,
+              help="Write watch.jsonl here, and one report folder per firing under "
+                   "RULE/ (the last --keep per rule).")
+@click.option("--keep", type=click.IntRange(1, 10000), default=20, show_default=True,
+              help="Report folders kept per rule.")
+@click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS,
+              help="Inference threads.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
+@_backend_options
+def watch(rules_file, report_dir, keep, threads, verbose, backend, output):
+    """Watch the screen and run a rule's task whenever its condition appears
+    (a crash dialog, a timeout screen).  Runs until SIGTERM or Ctrl-C (exit 0).
+
+    \b
+    Examples:
+      picoagent watch kiosk-rules.yaml
+      picoagent watch kiosk-rules.yaml --report reports/watch --keep 10
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    import threading
+
+    from .devices.backend import open_devices
+    from .vision import Vision
+    from .watch import Watcher, load_rules
+
+    try:
+        rules = load_rules(rules_file)
+    except PicoAgentError as e:
+        _fail(e)
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    w = Watcher(rules, open_devices=lambda: open_devices(backend, output=output,
+                                                         need_input=True),
+                vision=Vision(threads=threads), stop=stop,
+                on_event=lambda t: click.echo(f"{time.strftime('%H:%M:%S')} {t}"),
+                report=Path(report_dir) if report_dir else None, keep=keep)
+    try:
+        w.run()
+    except OSError as e:
+        _fail(UsageError(f"--report {report_dir}: {e.strerror or e}"))
+    sys.exit(EXIT_OK)
+
+
+@main.group()
+def service():
+    """Run a task with the desktop session: systemd user units (docs/operations.md).
+
+    \b
+    Examples:
+      picoagent service install kiosk.yaml --every 10m
+      picoagent service install kiosk.yaml --at-boot --print
+      picoagent service remove kiosk
+    """
+
+
+@service.command("install")
+@click.argument("task_file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--every", default=None, metavar="DURATION",
+              help="Run every DURATION (e.g. 10m, 1h), counted from the end of the last "
+                   "run: a .timer unit beside the .service.")
+@click.option("--at-boot", is_flag=True,
+              help="Run once each time the desktop session starts (retried on failure, at "
+                   "most 5 times an hour).")
+@click.option("--print", "print_only", is_flag=True,
+              help="Print the units and install nothing.")
+@click.option("--name", default=None, help="Unit name (default: the task file's name): "
+              "picoagent-NAME.service.")
+@click.option("--keep", type=click.IntRange(1, 10000), default=20, show_default=True,
+              help="Report folders kept (one per run; the oldest are deleted).")
+@click.option("--reports", type=click.Path(file_okay=False), default=None,
+              help="Where the report folders go (default ~/.local/state/picoagent/NAME).")
+@click.option("--env-file", type=click.Path(dir_okay=False), default=None,
+              help="A file of NAME=VALUE lines for ${env.NAME} (tokens, PINs), read by "
+                   "systemd at each run, so they stay out of the unit.")
+@click.option("--wanted-by", default="graphical-session.target", show_default=True,
+              help="The user target that starts it.")
+@click.option("--no-enable", is_flag=True,
+              help="Write the unit files only; do not call systemctl.")
+@click.option("--backend", type=click.Choice(BACKENDS, case_sensitive=False),
+              default="auto", show_default=True, help="Passed to each run.")
+def service_install(task_file, every, at_boot, print_only, name, keep, reports, env_file,
+                    wanted_by, no_enable, backend):
+    """Install a systemd user service (+ timer with --every) that runs TASK_FILE in
+    this graphical session.
+
+    \b
+    Examples:
+      picoagent service install kiosk.yaml --every 10m
+      picoagent service install kiosk.yaml --at-boot --keep 50
+      picoagent service install kiosk.yaml --every 1h --print
+    """
+    from . import service as svc
+    from .task import load_task
+
+    try:
+        task = load_task(task_file)
+        p = svc.plan(Path(task_file), every=svc.parse_every(every) if every else None,
+                     at_boot=at_boot, name=name, keep=keep,
+                     reports=Path(reports) if reports else None,
+                     max_runtime=task.settings.max_runtime, wanted_by=wanted_by,
+                     env_file=Path(env_file) if env_file else None, backend=backend)
+        if print_only:
+            click.echo(svc.render(p), nl=False)
+            return
+        for line in svc.install(p, enable=not no_enable):
+            click.echo(line)
+    except PicoAgentError as e:
+        _fail(e)
+    short = p.name[len("picoagent-"):]
+    if no_enable:
+        click.echo(f"not enabled: `systemctl --user daemon-reload && systemctl --user "
+                   f"enable --now {p.enable}` starts it; `picoagent service remove {short}` "
+                   "deletes the files")
+    else:
+        click.echo(f"installed {p.name}: `systemctl --user status {p.enable}`; "
+                   f"`picoagent service remove {short}` undoes it")
+
+
+@service.command("remove")
+@click.argument("name")
+@click.option("--no-disable", is_flag=True,
+              help="Delete the unit files only; do not call systemctl.")
+def service_remove(name, no_disable):
+    """Stop, disable and delete the units `service install` wrote.  NAME is the
+    task file or the unit name.
+
+    \b
+    Examples:
+      picoagent service remove kiosk.yaml
+      picoagent service remove kiosk
+    """
+    from . import service as svc
+
+    try:
+        for line in svc.remove(name, disable=not no_disable):
+            click.echo(line)
+    except PicoAgentError as e:
+        _fail(e)
+
+
+@service.command("run")
+@click.argument("task_file", type=click.Path(dir_okay=False))
+@click.option("--reports", type=click.Path(file_okay=False), required=True,
+              help="The folder that holds one report folder per run.")
+@click.option("--keep", type=click.IntRange(1, 10000), default=20, show_default=True,
+              help="Report folders kept, this run's included.")
+@click.option("--backend", type=click.Choice(BACKENDS, case_sensitive=False),
+              default="auto", show_default=True)
+@click.pass_context
+def service_run(ctx, task_file, reports, keep, backend):
+    """What an installed unit runs: `picoagent run TASK_FILE` into a new report
+    folder named by the time, keeping the last --keep folders.
+
+    \b
+    Example:
+      picoagent service run kiosk.yaml --reports ~/.local/state/picoagent/kiosk --keep 20
+    """
+    from .service import rotate
+
+    try:
+        folder = rotate(Path(reports), keep)
+    except PicoAgentError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(UsageError(f"--reports {reports}: {e.strerror or e}"))
+    ctx.invoke(run, task_file=task_file, report_dir=str(folder), backend=backend)
 
 
 if __name__ == "__main__":  # pragma: no cover

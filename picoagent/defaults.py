@@ -19,4 +19,5 @@ ROW_BAND_TOLERANCE = 0.25
 IMAGE_SCALES = (1.0, 1.25, 1.5, 2.0, 0.8, 0.75, 0.5)
 WAIT_STABLE_FOR_S = 1.0
 LAUNCH_WAIT_TIMEOUT_S = 60.0
+NOTIFY_TIMEOUT_S = 10.0     # one POST of a `notify` (no retries: a dead endpoint costs this once)
 VERIFY_ATTEMPTS = 3       # re-locations when the target's pixels change just before acting

@@ -26,8 +26,8 @@ from ..errors import (ActionFailed, AssertionFailed, BudgetExceeded, DisplayLost
                       EnvironmentProblem, PicoAgentError, RunInterrupted, StepFailure,
                       TargetNotFound)
 from ..task.interpolate import InterpolationError, interpolate
-from ..task.model import (Check, Condition, Drag, If, Include, Launch, Locator, Read,
-                          Repeat, Retry, Scroll, Step, Task, TypeText, WaitStable)
+from ..task.model import (Check, Condition, Drag, If, Include, Launch, Locator, Notify,
+                          Read, Repeat, Retry, Scroll, Step, Task, TypeText, WaitStable)
 from ..vision.frame import Frame, Match, clip_box, frame_to_screen, screen_region_to_frame
 from ..vision.geometry import overlaps, reading_order
 from ..vision.vision import Vision
@@ -134,6 +134,8 @@ class Runner:
         self._deadline = 0.0
         self._start = 0.0
         self._last_frame: Frame | None = None
+        #: what settings.notify's POST after a failure did (None: none was sent)
+        self.notify_result = None
         self._tolerant = 0
         self._in_on_failure = False
         #: the pointer rests where a click, drag or scroll of ours left it (not a
@@ -159,6 +161,8 @@ class Runner:
                     self._run_block(self.task.on_failure, 0, on_failure=True)
                 except _Outcome:
                     pass
+            if failure is not None:
+                self._notify_failure(failure.message, failure)
         except KeyboardInterrupt:
             interrupted = True
             self.input.release_all()
@@ -170,6 +174,7 @@ class Runner:
         except PicoAgentError as e:          # the display went away, a model is missing...
             error = e
             self._release()
+            self._notify_failure(self._redact(str(e)))
             raise
         except BaseException:
             self._release()
@@ -665,6 +670,94 @@ class Runner:
 
     def _do_log(self, step, message: str, info, depth):
         info.message = interpolate(message, self.vars, self.env)
+
+    def _do_notify(self, step, a: Notify, info, depth):
+        from ..notify import post_json, shown_url
+        url = interpolate(a.url, self.vars, self.env)
+        info.target = shown_url(url)
+        if self.dry_run:
+            info.action = f"would notify {info.target}"
+            info.status = "skipped"
+            return
+        message = interpolate(a.message, self.vars, self.env) if a.message is not None \
+            else f"{self.task.name}: {self._label(step) or 'notify'} ({step.where})"
+        body = self._notify_body(
+            a, event="notify", message=message,
+            step={"index": self._count, "kind": step.kind, "where": str(step.where),
+                  "label": self._label(step)},
+            shot=("screen.png", self._grab()) if a.screenshot else None)
+        r = post_json(url, body, headers=self._notify_headers(a),
+                      timeout=step.timeout if step.timeout is not None else a.timeout)
+        if not r.ok:
+            raise ActionFailed(f"notify {info.target}: {r.describe()}")
+        info.action = f"POST {info.target}: {r.describe()}"
+
+    def _notify_headers(self, a: Notify) -> dict[str, str]:
+        return {k: interpolate(v, self.vars, self.env) for k, v in a.headers}
+
+    def _notify_body(self, a: Notify, *, event: str, message: str, step: dict | None,
+                     shot: tuple[str, Any] | None) -> dict:
+        """The JSON summary, every text masked (no secret value reaches the body)."""
+        from ..notify import build_body, encode_png
+        title = interpolate(a.title, self.vars, self.env) if a.title is not None \
+            else f"picoagent: {self.task.name}" + (" failed" if event == "failed" else "")
+        png = None
+        if shot is not None:
+            name, img = shot
+            data = img if isinstance(img, bytes) else encode_png(img.image)
+            png = (name, data) if data else None
+        step = {k: self._redact(v) if isinstance(v, str) else v
+                for k, v in (step or {}).items() if v is not None} or None
+        return build_body(title=self._redact(title), message=self._redact(message),
+                          task=self._redact(self.task.name), event=event, step=step,
+                          screenshot=png)
+
+    def _notify_failure(self, message: str | None, failure: StepResult | None = None
+                        ) -> None:
+        """settings.notify: one POST after a failed run (or a run ended by an error).
+        Its outcome goes to the report and the log; it never changes the result."""
+        n = self.settings.notify
+        if n is None or self.dry_run:
+            return
+        import logging
+
+        from ..notify import post_json, shown_url
+        shot = None
+        if n.screenshot:
+            path = (self.report.image_path(failure.screenshot)
+                    if failure is not None and failure.screenshot and self.report is not None
+                    else None)
+            try:
+                if path is not None and path.is_file():
+                    shot = (path.name, path.read_bytes())
+                elif self._last_frame is not None:
+                    shot = ("screen.png", self._last_frame)
+            except OSError:
+                shot = None
+        step = None
+        if failure is not None:
+            step = {"index": failure.index, "kind": failure.kind, "where": failure.where,
+                    "label": failure.label, "target": failure.target}
+        try:
+            url = interpolate(n.url, self.vars, self.env)
+            body = self._notify_body(n, event="failed", message=message or "failed",
+                                     step=step, shot=shot)
+            r = post_json(url, body, headers=self._notify_headers(n), timeout=n.timeout)
+            shown = shown_url(url)
+        except InterpolationError as e:
+            from ..notify import NotifyResult
+            r, shown = NotifyResult(ok=False, error=f"settings.notify: {e}"), "?"
+        self.notify_result = r
+        if not r.ok:
+            logging.getLogger(__name__).warning("notify %s failed: %s", shown,
+                                                self._redact(r.describe()))
+        if self.report is not None:
+            try:
+                self.report.write({"notify": True, "url": shown, "ok": r.ok,
+                                   "result": self._redact(r.describe()),
+                                   "ms": round(r.ms, 1)})
+            except PicoAgentError:
+                pass
 
     def _do_screenshot(self, step, path: str, info, depth):
         p = Path(interpolate(path, self.vars, self.env))

@@ -19,23 +19,35 @@ from typing import Any
 from ..errors import TaskFileError
 from .durations import parse_duration
 from .interpolate import InterpolationError, references
-from .model import (Check, Condition, Drag, If, Include, Launch, Locator, Read, Repeat,
-                    Retry, Scroll, Settings, Step, Task, TypeText, WaitStable, Where)
+from .model import (Check, Condition, Drag, If, Include, Launch, Locator, Notify, Read,
+                    Repeat, Retry, Scroll, Settings, Step, Task, TypeText, WaitStable,
+                    Where)
 from .yamlsrc import LDict, LList, load_yaml_file, load_yaml_text, source_text
 
 STEP_KINDS = (
     "click", "double_click", "right_click", "move", "drag", "scroll", "type", "press",
     "wait_for", "wait_gone", "wait_stable", "expect", "expect_gone", "read", "check",
-    "set", "sleep", "launch", "screenshot", "log", "if", "repeat", "retry", "include",
+    "set", "sleep", "launch", "screenshot", "log", "notify", "if", "repeat", "retry",
+    "include",
 )
 STEP_MODIFIERS = ("label", "optional", "timeout")
 TOP_KEYS = ("name", "vars", "secrets", "settings", "targets", "on_failure", "steps")
 INCLUDED_KEYS = ("name", "vars", "targets", "steps")
-SETTING_KEYS = ("timeout", "interval", "settle", "park_after", "min_score", "confidence",
-                "region", "max_steps", "max_runtime", "threads", "output")
+#: each setting and the kind of value it takes (the loader checks it so; the JSON
+#: Schema, picoagent.task.schema, is generated from this table too)
+SETTING_TYPES = {"timeout": "duration", "interval": "duration", "settle": "duration",
+                 "park_after": "duration", "min_score": "fraction",
+                 "confidence": "fraction", "region": "region", "max_steps": "count",
+                 "max_runtime": "duration", "threads": "count", "output": "name",
+                 "notify": "notify"}
+SETTING_KEYS = tuple(SETTING_TYPES)
 LOCATOR_KEYS = ("text", "regex", "image", "kind", "checked", "at", "target", "right_of",
                 "left_of", "above", "below", "near", "within", "index", "offset",
                 "min_score", "confidence")
+#: a locator names at least one of these (or a `target`), and at most one of the
+#: exclusive ones
+LOCATOR_NEEDS = ("text", "regex", "image", "kind", "at")
+LOCATOR_EXCLUSIVE = ("text", "regex", "image", "at")
 #: element kinds a `kind:` locator may name once the UI element model is present
 ELEMENT_KINDS = ("button", "text_field", "checkbox", "radio", "dropdown", "toggle",
                  "slider", "tab", "icon", "link", "menu_item")
@@ -46,6 +58,28 @@ KEYS = ("enter", "return", "tab", "esc", "escape", "space", "backspace", "delete
         "ctrl", "control", "alt", "shift", "win", "super", "command", "cmd", "option",
         "capslock", "numlock", "printscreen", "pause", "menu", "apps",
         *(f"f{i}" for i in range(1, 25)))
+#: the keys of each step's mapping form (the JSON Schema is generated from these too)
+STEP_ARG_KEYS = {
+    "drag": ("from", "to"),
+    "scroll": ("direction", "amount", "at"),
+    "type": ("text", "into", "clear", "secret"),
+    "wait_stable": ("region", "for"),
+    "read": ("at", "region", "into", "pattern"),
+    "check": ("value", "equals", "matches", "contains"),
+    "launch": ("cmd", "wait", "detach"),
+    "repeat": ("times", "until", "while", "max", "steps"),
+    "retry": ("max", "steps"),
+    "include": ("file", "vars"),
+    "notify": ("url", "title", "message", "screenshot", "headers"),
+}
+#: the keys of `settings: {notify: ...}` (the POST after a failed run)
+NOTIFY_SETTING_KEYS = ("url", "title", "screenshot", "headers", "timeout")
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+#: keys of an `if` step beside `if` itself
+IF_BRANCHES = ("then", "else")
+COMPARISONS = ("equals", "matches", "contains")
+CONDITION_KEYS = ("visible", "not_visible", "var", *COMPARISONS, "timeout")
+SCROLL_DIRECTIONS = ("up", "down", "left", "right")
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -243,7 +277,7 @@ class _File:
                 self._check_locator(merged, line, key, line,
                                     " after merging the named target")
             return merged
-        if not any(k in kw for k in ("text", "regex", "image", "kind", "at")):
+        if not any(k in kw for k in LOCATOR_NEEDS):
             raise self.err("a locator needs one of text, regex, image, kind, at or target",
                            line, key)
         loc = Locator(**kw, where=self.where(line))
@@ -252,7 +286,7 @@ class _File:
 
     def _check_locator(self, loc: Locator, line: int, key: str, checked_line: int,
                        context: str = "") -> None:
-        what = [k for k in ("text", "regex", "image", "at") if getattr(loc, k) is not None]
+        what = [k for k in LOCATOR_EXCLUSIVE if getattr(loc, k) is not None]
         if len(what) > 1:
             raise self.err(f"a locator takes one of text, regex, image, at (found "
                            f"{', '.join(what)}{context})", line, key)
@@ -279,9 +313,7 @@ class _File:
 
     # ---- conditions ----------------------------------------------------------------
     def condition(self, v: Any, line: int, key: str) -> Condition:
-        m = self.mapping(v, line, key,
-                         ("visible", "not_visible", "var", "equals", "matches", "contains",
-                          "timeout"), "condition")
+        m = self.mapping(v, line, key, CONDITION_KEYS, "condition")
         kw: dict[str, Any] = {}
         if "timeout" in m:
             kw["timeout"] = self.duration(m["timeout"], m.line_of("timeout"), "timeout")
@@ -291,7 +323,7 @@ class _File:
                            line, key)
         k = kinds[0]
         if k in ("visible", "not_visible"):
-            extra = [x for x in ("equals", "matches", "contains") if x in m]
+            extra = [x for x in COMPARISONS if x in m]
             if extra:
                 raise self.err(f"`{extra[0]}` only goes with `var`", m.line_of(extra[0]),
                                extra[0])
@@ -308,7 +340,7 @@ class _File:
         return Condition(**kw)
 
     def comparison(self, m: LDict, line: int, key: str) -> tuple[str, str]:
-        ops = [x for x in ("equals", "matches", "contains") if x in m]
+        ops = [x for x in COMPARISONS if x in m]
         if len(ops) != 1:
             raise self.err("needs exactly one of equals, matches, contains", line, key)
         op = ops[0]
@@ -342,7 +374,7 @@ class _File:
             raise self.err("each step must be a mapping such as `- click: OK`, got "
                            f"{_kind_name(v)}", line, None)
         names = [k for k in v if k in STEP_KINDS]
-        companions = ("then", "else") if "if" in names else ()
+        companions = IF_BRANCHES if "if" in names else ()
         for k in v:
             if k not in STEP_KINDS and k not in STEP_MODIFIERS and k not in companions:
                 raise self.err(_unknown(k, STEP_KINDS + STEP_MODIFIERS, "step"),
@@ -372,16 +404,16 @@ class _File:
     _s_wait_for = _s_wait_gone = _s_expect = _s_expect_gone = _s_click
 
     def _s_drag(self, v, ln, key, _):
-        m = self.mapping(v, ln, key, ("from", "to"), "drag")
+        m = self.mapping(v, ln, key, STEP_ARG_KEYS["drag"], "drag")
         if "from" not in m or "to" not in m:
             raise self.err("drag needs both `from` and `to`", ln, key)
         return Drag(source=self.locator(m["from"], m.line_of("from"), "from"),
                     target=self.locator(m["to"], m.line_of("to"), "to"))
 
     def _s_scroll(self, v, ln, key, _):
-        m = self.mapping(v, ln, key, ("direction", "amount", "at"), "scroll")
+        m = self.mapping(v, ln, key, STEP_ARG_KEYS["scroll"], "scroll")
         d = m.get("direction")
-        if d not in ("up", "down", "left", "right"):
+        if d not in SCROLL_DIRECTIONS:
             raise self.err(f"direction must be up, down, left or right, got {d!r}",
                            m.line_of("direction"), "direction")
         amount = self.integer(m.get("amount", 3), m.line_of("amount"), "amount", 1)
@@ -391,7 +423,7 @@ class _File:
     def _s_type(self, v, ln, key, _):
         if not isinstance(v, dict):
             return TypeText(text=self.string(v, ln, key))
-        m = self.mapping(v, ln, key, ("text", "into", "clear", "secret"), "type")
+        m = self.mapping(v, ln, key, STEP_ARG_KEYS["type"], "type")
         if "text" not in m:
             raise self.err("type needs `text`", ln, key)
         if "clear" in m and "into" not in m:
@@ -419,15 +451,15 @@ class _File:
         return tuple(out)
 
     def _s_wait_stable(self, v, ln, key, _):
-        m = self.mapping(v if v is not None else LDict(), ln, key, ("region", "for"),
-                         "wait_stable")
+        m = self.mapping(v if v is not None else LDict(), ln, key,
+                         STEP_ARG_KEYS["wait_stable"], "wait_stable")
         region = self.region(m["region"], m.line_of("region"), "region") if "region" in m \
             else None
         dur = self.duration(m["for"], m.line_of("for"), "for") if "for" in m else None
         return WaitStable(region=region, **({"duration": dur} if dur is not None else {}))
 
     def _s_read(self, v, ln, key, _):
-        m = self.mapping(v, ln, key, ("at", "region", "into", "pattern"), "read")
+        m = self.mapping(v, ln, key, STEP_ARG_KEYS["read"], "read")
         if "into" not in m:
             raise self.err("read needs `into: variable_name`", ln, key)
         if ("at" in m) == ("region" in m):
@@ -444,7 +476,7 @@ class _File:
             if "region" in m else None)
 
     def _s_check(self, v, ln, key, _):
-        m = self.mapping(v, ln, key, ("value", "equals", "matches", "contains"), "check")
+        m = self.mapping(v, ln, key, STEP_ARG_KEYS["check"], "check")
         if "value" not in m:
             raise self.err("check needs `value`", ln, key)
         value = self.string(m["value"], m.line_of("value"), "value")
@@ -467,7 +499,7 @@ class _File:
     def _s_launch(self, v, ln, key, _):
         wait = detach = False
         if isinstance(v, dict):
-            m = self.mapping(v, ln, key, ("cmd", "wait", "detach"), "launch")
+            m = self.mapping(v, ln, key, STEP_ARG_KEYS["launch"], "launch")
             if "cmd" not in m:
                 raise self.err("launch needs `cmd`", ln, key)
             wait = self.boolean(m.get("wait", False), m.line_of("wait"), "wait")
@@ -496,6 +528,53 @@ class _File:
     def _s_log(self, v, ln, key, _):
         return self.string(v, ln, key)
 
+    def _s_notify(self, v, ln, key, _):
+        return self.notify(v, ln, key, STEP_ARG_KEYS["notify"], "notify")
+
+    def notify(self, v, ln, key, allowed, what) -> Notify:
+        """`notify: URL` or a mapping with `url` (a step, or settings.notify)."""
+        if not isinstance(v, dict):
+            v = LDict({"url": v})
+            v.line, v.key_lines = ln, {}
+        m = self.mapping(v, ln, key, allowed, what)
+        if "url" not in m:
+            raise self.err(f"{what} needs `url`", ln, key)
+        url_ln = m.line_of("url")
+        url = self.string(m["url"], url_ln, "url", allow_number=False)
+        if "${" not in url:
+            from ..notify import check_url
+            why = check_url(url)
+            if why:
+                raise self.err(why, url_ln, "url")
+        kw: dict[str, Any] = {"url": url}
+        for k in ("title", "message"):
+            if k in m:
+                kw[k] = self.string(m[k], m.line_of(k), k)
+        if "screenshot" in m:
+            kw["screenshot"] = self.boolean(m["screenshot"], m.line_of("screenshot"),
+                                            "screenshot")
+        if "timeout" in m:
+            kw["timeout"] = self.duration(m["timeout"], m.line_of("timeout"), "timeout")
+            if kw["timeout"] <= 0:
+                raise self.err("timeout must be more than 0", m.line_of("timeout"),
+                               "timeout")
+        if "headers" in m:
+            h = m["headers"]
+            hl = m.line_of("headers")
+            if not isinstance(h, dict):
+                raise self.err("headers must be a mapping of name: value", hl, "headers")
+            pairs = []
+            for name, val in h.items():
+                nl = h.line_of(name)
+                if not isinstance(name, str) or not _HEADER_NAME.match(name):
+                    raise self.err(f"invalid header name {name!r}", nl, "headers")
+                text = self.string(val, nl, name)
+                if "\n" in text or "\r" in text:
+                    raise self.err(f"header {name}: the value must be one line", nl, name)
+                pairs.append((name, text))
+            kw["headers"] = tuple(pairs)
+        return Notify(**kw)
+
     def _s_if(self, v, ln, key, step):
         if "then" not in step:
             raise self.err("`if` needs `then:` with steps (a sibling key of `if`)", ln, key)
@@ -505,7 +584,7 @@ class _File:
                                        allow_empty="else" not in step))
 
     def _s_repeat(self, v, ln, key, _):
-        m = self.mapping(v, ln, key, ("times", "until", "while", "max", "steps"), "repeat")
+        m = self.mapping(v, ln, key, STEP_ARG_KEYS["repeat"], "repeat")
         modes = [k for k in ("times", "until", "while") if k in m]
         if len(modes) != 1:
             raise self.err("repeat needs exactly one of times, until, while", ln, key)
@@ -526,7 +605,7 @@ class _File:
         return Repeat(steps=self.steps(m["steps"], m.line_of("steps"), "steps"), **kw)
 
     def _s_retry(self, v, ln, key, _):
-        m = self.mapping(v, ln, key, ("max", "steps"), "retry")
+        m = self.mapping(v, ln, key, STEP_ARG_KEYS["retry"], "retry")
         if "max" not in m or "steps" not in m:
             raise self.err("retry needs `max: N` and `steps:`", ln, key)
         return Retry(max=self.integer(m["max"], m.line_of("max"), "max", 1),
@@ -535,7 +614,7 @@ class _File:
     def _s_include(self, v, ln, key, _):
         vars_raw: Any = {}
         if isinstance(v, dict):
-            m = self.mapping(v, ln, key, ("file", "vars"), "include")
+            m = self.mapping(v, ln, key, STEP_ARG_KEYS["include"], "include")
             if "file" not in m:
                 raise self.err("include needs `file`", ln, key)
             vars_raw = m.get("vars", {})
@@ -637,15 +716,18 @@ class _Ctx:
         kw: dict[str, Any] = {}
         for k, v in m.items():
             ln = m.line_of(k)
-            if k in ("timeout", "interval", "settle", "park_after", "max_runtime"):
+            kind = SETTING_TYPES[k]
+            if kind == "duration":
                 kw[k] = f.duration(v, ln, k)
-            elif k in ("min_score", "confidence"):
+            elif kind == "fraction":
                 kw[k] = f.fraction(v, ln, k)
-            elif k == "region":
+            elif kind == "region":
                 kw[k] = f.region(v, ln, k)
-            elif k in ("max_steps", "threads"):
+            elif kind == "count":
                 kw[k] = f.integer(v, ln, k, 1)
-            elif k == "output":
+            elif kind == "notify":
+                kw[k] = f.notify(v, ln, k, NOTIFY_SETTING_KEYS, "settings.notify")
+            elif kind == "name":
                 kw[k] = f.string(v, ln, k, allow_number=False)
                 if "${" in kw[k]:
                     raise f.err("output is a fixed output name (no ${...})", ln, k)

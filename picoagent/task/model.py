@@ -141,6 +141,18 @@ class Launch:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Notify:
+    """A `notify:` step, or `settings.notify` (then ``message`` is None: the failure's)."""
+
+    url: str
+    title: str | None = None
+    message: str | None = None
+    screenshot: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+    timeout: float = defaults.NOTIFY_TIMEOUT_S
+
+
+@dataclass(frozen=True, kw_only=True)
 class If:
     condition: Condition
     then: tuple[Step, ...]
@@ -184,6 +196,8 @@ class Settings:
     threads: int | None = None
     #: the Wayland output to capture and act on (None: the first); X11 ignores it
     output: str | None = None
+    #: POSTed to after a failed run (picoagent.notify); None: no notification
+    notify: Notify | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

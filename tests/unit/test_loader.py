@@ -83,6 +83,7 @@ steps:
   - launch: {cmd: "xterm -e 'echo hi'", wait: true}
   - screenshot: shot.png
   - log: "count is ${count} in ${env.HOME_DIR}"
+  - notify: {url: "http://127.0.0.1:9/hook", message: "count ${count}", screenshot: true}
   - if: {var: greeting, equals: "hi alice"}
     then:
       - click: OK
@@ -131,7 +132,7 @@ def test_full_task_top_level(full_task):
     assert task.settings == Settings(timeout=5.0, interval=0.1, settle=0.5, min_score=0.75,
                                      confidence=0.9, region=(0, 0, 800, 600), max_steps=50,
                                      max_runtime=120.0, threads=2)
-    assert len(task.steps) == 26
+    assert len(task.steps) == 27
     assert [s.kind for s in task.on_failure] == ["screenshot"]
     assert task.on_failure[0].args == "failure.png"
     assert task.on_failure[0].where.line == line_of(path, "failure.png")
