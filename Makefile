@@ -111,7 +111,7 @@ ITERS6 ?= 26500
 HTML_PROSE_COUNT ?= 1500
 VAL_HTML_PROSE ?= 60
 ITERS7 ?= 28000
-# and an eighth (sixth session) from the seventh's weights exported, batch norms folded into the
+# and an eighth from the seventh's weights exported, batch norms folded into the
 # convolutions and kept frozen (train.py --init-onnx), peak lr 5e-4, weight decay 0.01, seed 8,
 # ITERS8 iterations on the same seven sets
 ITERS8 ?= 4800

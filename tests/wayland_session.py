@@ -232,10 +232,15 @@ class SwaySession:
         return SwayError(f"sway session: {what}\n--- sway log (tail) ---\n{self.log_tail()}")
 
     def log_tail(self, n: int = 30) -> str:
+        status = ""
+        if self.proc is not None and self.proc.poll() is not None:
+            rc = self.proc.returncode
+            status = (f"sway ended by signal {-rc}\n" if rc < 0 else f"sway exited {rc}\n")
         try:
-            return "\n".join((self.tmp / "sway.log").read_text(errors="replace").splitlines()[-n:])
+            return status + "\n".join(
+                (self.tmp / "sway.log").read_text(errors="replace").splitlines()[-n:])
         except (OSError, TypeError):
-            return ""
+            return status
 
     def _wait_ready(self, deadline: float) -> None:
         runtime = Path(self.runtime_dir)
