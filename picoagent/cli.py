@@ -725,5 +725,48 @@ def service_run(ctx, task_file, reports, keep, backend):
     ctx.invoke(run, task_file=task_file, report_dir=str(folder), backend=backend)
 
 
+@main.command()
+@click.argument("out_file", type=click.Path(dir_okay=False))
+@click.option("--stop-key", default="pause", show_default=True, metavar="KEY",
+              help="A key or chord (as `press:` names it) that ends the recording.")
+@click.option("--threads", type=click.IntRange(1, 64), default=defaults.THREADS,
+              help="Threads for perceiving the clicks after the session.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
+@click.option("--backend", type=click.Choice(BACKENDS, case_sensitive=False),
+              default="auto", envvar="PICOAGENT_BACKEND", show_default=True,
+              help="Display system; recording needs X11.")
+def record(out_file, stop_key, threads, verbose, backend):
+    """Record what you do with the pointer and keyboard on this X11 display as a
+    task file, until Ctrl-C or the stop key.  Clicks become locators for what was
+    under the pointer (perceived at the click), typing becomes `type` and `press`
+    steps; replay it with `picoagent run`.  Needs X11 (exit 3 on Wayland).
+
+    \b
+    Example:
+      picoagent record checkin.yaml        # act, then Ctrl-C
+      picoagent validate checkin.yaml && picoagent run checkin.yaml
+    """
+    from .record import record as do_record
+
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="picoagent: %(message)s", stream=sys.stderr)
+    # SIGINT ends a recording even where the shell started us with it ignored (`&`)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+    def ready():
+        click.echo(f"picoagent: recording to {out_file}; act now, then press Ctrl-C "
+                   f"or {stop_key} to stop", err=True)
+
+    try:
+        res = do_record(out_file, backend=backend, stop_key=stop_key, threads=threads,
+                        on_ready=ready)
+    except PicoAgentError as e:
+        _fail(e)
+    extra = f" and {len(res['images'])} image(s) beside it" if res["images"] else ""
+    click.echo(f"wrote {res['path']}: {res['steps']} steps{extra}")
+    sys.exit(EXIT_OK)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

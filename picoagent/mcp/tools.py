@@ -397,39 +397,7 @@ class Session:
 
     # ---- perception ------------------------------------------------------------------
     def _perceive(self, frame, region=None) -> list[_Seen]:
-        """The elements of ``frame`` a person would name, in reading order (frame
-        pixels): the model's controls, each named once, then the text lines that
-        name no control."""
-        from ..vision.frame import Element
-        from ..vision.fuse import INNER_TEXT
-        from ..vision.geometry import center, inside, reading_order
-
-        vision = self.vision
-        controls = vision.elements(frame, region) if vision.has_element_model else []
-        lines = vision.text_lines(frame, region)
-        used: set[tuple] = set()
-        named: list[_Seen] = []
-        for el in _drop_containers(controls):
-            names: list[str] = []
-            for text, ln in vision.element_name_lines(frame, el, crop_read=True):
-                if ln is not None:
-                    used.add(ln.box)
-                    if el.kind in INNER_TEXT and inside(center(ln.box), el.box):
-                        text = _words_inside(ln, el.box) or _crop_text(vision, el.box) \
-                            or text
-                if text and text not in names:
-                    names.append(text)
-            named.append(_Seen(Element(kind=el.kind, box=el.box, score=el.score,
-                                       source=el.source, checked=el.checked,
-                                       text=" / ".join(names) or None), names))
-        named = _dedupe(named)
-        for s in named:                 # a line inside a control is its name
-            if s.element.kind in INNER_TEXT:
-                used.update(ln.box for ln in lines if inside(center(ln.box), s.element.box))
-        named += [_Seen(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf,
-                                source="ocr"), [ln.text])
-                  for ln in lines if ln.box not in used]
-        return [named[i] for i in reading_order([s.element.box for s in named])]
+        return perceive(self.vision, frame, region)
 
     # ---- tools -----------------------------------------------------------------------
     def t_observe(self, region=None, scores=False) -> dict:
@@ -685,6 +653,41 @@ class Session:
                                        f"({'passed' if out['ok'] else 'failed'}); its YAML "
                                        "is a task file of its own, not copied")
         return self.redact(out)
+
+
+def perceive(vision, frame, region=None) -> list[_Seen]:
+    """The elements of ``frame`` a person would name, in reading order (frame
+    pixels): the model's controls, each named once, then the text lines that
+    name no control."""
+    from ..vision.frame import Element
+    from ..vision.fuse import INNER_TEXT
+    from ..vision.geometry import center, inside, reading_order
+
+    controls = vision.elements(frame, region) if vision.has_element_model else []
+    lines = vision.text_lines(frame, region)
+    used: set[tuple] = set()
+    named: list[_Seen] = []
+    for el in _drop_containers(controls):
+        names: list[str] = []
+        for text, ln in vision.element_name_lines(frame, el, crop_read=True):
+            if ln is not None:
+                used.add(ln.box)
+                if el.kind in INNER_TEXT and inside(center(ln.box), el.box):
+                    text = _words_inside(ln, el.box) or _crop_text(vision, el.box) \
+                        or text
+            if text and text not in names:
+                names.append(text)
+        named.append(_Seen(Element(kind=el.kind, box=el.box, score=el.score,
+                                   source=el.source, checked=el.checked,
+                                   text=" / ".join(names) or None), names))
+    named = _dedupe(named)
+    for s in named:                 # a line inside a control is its name
+        if s.element.kind in INNER_TEXT:
+            used.update(ln.box for ln in lines if inside(center(ln.box), s.element.box))
+    named += [_Seen(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf,
+                            source="ocr"), [ln.text])
+              for ln in lines if ln.box not in used]
+    return [named[i] for i in reading_order([s.element.box for s in named])]
 
 
 def _words_inside(line, box) -> str | None:
