@@ -40,11 +40,16 @@ class PyAutoGuiInput:
     @property
     def pg(self):
         if self._pg is None:
+            import sys
+
             from .display import check_display
             check_display()                 # a clear error instead of an Xlib traceback
+            again = "pyautogui" in sys.modules
             import pyautogui
             pyautogui.FAILSAFE = True
             pyautogui.PAUSE = 0.0
+            if again:
+                _reconnect(pyautogui)
             self._pg = pyautogui
         return self._pg
 
@@ -114,6 +119,25 @@ class PyAutoGuiInput:
             except Exception:  # noqa: BLE001 - best effort on the way out
                 pass
         self._held.clear()
+
+
+def _reconnect(pyautogui) -> None:
+    """Give pyautogui a new X connection.  It opens one when first imported and
+    keeps it for the life of the process, so after the X server restarted (a
+    long-running `watch`) every click would fail on the dead one; a new input
+    device gets a live connection instead."""
+    import os
+
+    mod = getattr(pyautogui, "_pyautogui_x11", None)
+    if mod is None or not hasattr(mod, "_display"):
+        return
+    from Xlib import display as xdisplay
+    old = mod._display
+    mod._display = xdisplay.Display(os.environ["DISPLAY"])
+    try:
+        old.close()
+    except Exception:  # noqa: BLE001 - the old server may be gone
+        pass
 
 
 @dataclass

@@ -201,3 +201,65 @@ rules:
     assert fires >= 8 and answered.count(7) >= 8
     assert all(r == "passed" for _, r in w.stats.results if r != "interrupted")
     assert rss1 - rss0 < 15 * 1024
+
+
+def _xvfb(number: str | None = None) -> tuple[subprocess.Popen, str]:
+    """An Xvfb of our own: a free display number, or ``number`` again after a restart."""
+    if number is None:
+        r, w = os.pipe()
+        proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "800x600x24",
+                                 "-nolisten", "tcp"], pass_fds=[w],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(w)
+        with os.fdopen(r) as f:
+            return proc, ":" + f.readline().strip()
+    proc = subprocess.Popen(["Xvfb", number, "-screen", "0", "800x600x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while subprocess.run(["xdpyinfo", "-display", number], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL).returncode != 0:
+        assert time.monotonic() < deadline and proc.poll() is None, "Xvfb did not restart"
+        time.sleep(0.1)
+    return proc, number
+
+
+def test_watch_survives_an_x_server_restart(tmp_path):
+    """The X server goes away under a running watch and comes back: the watch waits,
+    then answers a dialog on the new server (its exit status says the rule's task
+    clicked "No"), with clicks through a new X connection."""
+    rules = rules_file(tmp_path, """
+interval: 250ms
+rules:
+  - name: proceed prompt
+    when: {visible: "Proceed?"}
+    run: dismiss.yaml
+""")
+    xvfb, display = _xvfb()
+    env = {**os.environ, "DISPLAY": display, "WAYLAND_DISPLAY": ""}
+    watch = subprocess.Popen([sys.executable, "-m", "picoagent.cli", "watch", str(rules),
+                              "--report", str(tmp_path / "rep")], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    apps = []
+    try:
+        first = subprocess.Popen(["xmessage", "-buttons", "Yes:0,No:7", "Proceed?"], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        apps.append(first)
+        assert first.wait(timeout=60) == 7               # the watch works on the first server
+        xvfb.kill()
+        xvfb.wait()
+        time.sleep(2.0)                                  # the watch notices and waits
+        xvfb, _ = _xvfb(display)
+        second = subprocess.Popen(["xmessage", "-buttons", "Yes:0,No:7", "Proceed?"],
+                                  env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        apps.append(second)
+        assert second.wait(timeout=60) == 7              # and again on the restarted one
+    finally:
+        for a in apps:
+            if a.poll() is None:
+                a.kill()
+        watch.send_signal(signal.SIGTERM)
+        out, _ = watch.communicate(timeout=20)
+        xvfb.kill()
+    assert watch.returncode == 0, out
+    assert "display is back" in out, out
