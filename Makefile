@@ -4,28 +4,32 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian / Raspberry Pi OS packages: Xvfb for headless use, Tk for pyautogui's
-# mouseinfo and the demo app, X client libraries for mss/XTest, and the real
-# desktop programs the tests drive (zenity, yad, xcalc, galculator, xterm, chromium).  The Wayland tests
-# run a headless sway (tests/wayland_session.py) with XWayland, admit root to it with xhost
-# (x11-xserver-utils), and check it with grim, wtype and wayland-info (wayland-utils).
-# xfonts-base: the X core fonts xmessage and xcalc draw with (Xvfb only recommends it;
-# without it their labels render in a fallback font that OCR misreads).
-# systemd: systemd-analyze, which tests/unit/test_service.py runs to verify the units
-# `picoagent service install` writes (present on any systemd system; containers may lack it).
-APT_PACKAGES := python3-venv python3-tk xvfb xauth x11-utils x11-apps xterm zenity yad geany galculator \
-	chromium xdotool libx11-6 libxrandr2 libxfixes3 libxtst6 libxext6 libgl1 libglib2.0-0 \
-	fonts-dejavu-core xfonts-base sway swaybg xwayland x11-xserver-utils grim wtype wayland-utils \
-	weston cage libxkbcommon0 systemd
+# Debian / Raspberry Pi OS packages.  What a run needs (runtime-deps, all `make demo`
+# installs): the venv, Tk for pyautogui's mouseinfo and the demo app, Xvfb and xauth for
+# headless use, X client libraries for mss/XTest, fonts.  xfonts-base: the X core fonts
+# xmessage and xcalc draw with (Xvfb only recommends it; without it their labels render in
+# a fallback font that OCR misreads).  The Wayland backend needs no package.
+RUNTIME_APT := python3-venv python3-tk xvfb xauth libx11-6 libxrandr2 libxfixes3 libxtst6 \
+	libxext6 libgl1 libglib2.0-0 fonts-dejavu-core xfonts-base
+# What the tests add (system-deps installs both; .ci/run uses it): the real desktop programs
+# they drive (zenity, yad, xcalc, galculator, xterm, geany, chromium, xdotool); a headless
+# sway (tests/wayland_session.py) with XWayland, root admitted with xhost
+# (x11-xserver-utils), checked against grim; weston and cage as compositors that lack
+# protocols; libxkbcommon0 to compile our keymap; systemd for systemd-analyze, which
+# verifies the units `picoagent service install` writes.
+TEST_APT := x11-utils x11-apps xterm zenity yad geany galculator chromium xdotool sway swaybg \
+	xwayland x11-xserver-utils grim wtype wayland-utils weston cage libxkbcommon0 systemd
+APT_PACKAGES := $(RUNTIME_APT) $(TEST_APT)
 DEMO_SCREEN := 1280x720x24
 
-.PHONY: help system-deps setup demo test test-all bench soak arm64-check validate-examples clean \
+.PHONY: help system-deps runtime-deps apt-install setup demo test test-all bench soak arm64-check validate-examples clean \
 	model train-deps model-data model-train model-eval
 
 help:
-	@echo "make demo         install everything and run the bundled demo (Xvfb if no display)"
-	@echo "make test         run the test suite (starts its own Xvfb)"
-	@echo "make system-deps  install the Debian packages picoagent needs (apt)"
+	@echo "make demo         install what a run needs and run the bundled demo (Xvfb if no display)"
+	@echo "make test         install what the tests need, then run them (they start their own Xvfb and sway)"
+	@echo "make system-deps  install the Debian packages picoagent and its tests need (apt)"
+	@echo "make runtime-deps install only what a run needs (what make demo installs)"
 	@echo "make setup        create $(VENV) and install picoagent into it"
 	@echo "make bench        run the perception benchmark (benchmarks/perception.py)"
 	@echo "make soak         500-iteration soak against the demo app (benchmarks/soak.py)"
@@ -33,7 +37,13 @@ help:
 	@echo "make model        regenerate data, train, export, quantise and evaluate the UI element model"
 
 system-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+runtime-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(RUNTIME_APT)"
+
+apt-install:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
 		$(SUDO) apt-get update -qq && \
@@ -48,16 +58,18 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	@touch $@
 
-demo: system-deps setup
+# the demo app is a Tk (X11) program: on a Wayland desktop it runs through XWayland's
+# DISPLAY and picoagent drives it through Wayland; without DISPLAY, on a private Xvfb
+demo: runtime-deps setup
 	@if [ -n "$$DISPLAY" ]; then \
 		$(VENV)/bin/picoagent run examples/demo.yaml --report reports/demo; \
 	else \
 		echo "no DISPLAY: running the demo on a private Xvfb ($(DEMO_SCREEN))"; \
-		xvfb-run -a -s "-screen 0 $(DEMO_SCREEN)" \
+		env -u WAYLAND_DISPLAY xvfb-run -a -s "-screen 0 $(DEMO_SCREEN)" \
 			$(VENV)/bin/picoagent run examples/demo.yaml --report reports/demo; \
 	fi
 
-test: setup
+test: system-deps setup
 	$(PY) -m pytest -q
 
 test-all: setup
