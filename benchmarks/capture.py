@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from picoagent.devices.screen import MssScreen  # noqa: E402
 from picoagent.devices.wayland import WaylandScreen, WaylandSession  # noqa: E402
+from tests.helpers import cpu_seconds, start_xvfb  # noqa: E402
 from tests.wayland_session import SwaySession  # noqa: E402
 
 APP = ["zenity", "--list", "--title", "Capture bench", "--column", "Item", "--column",
@@ -53,10 +54,7 @@ def _cpu() -> float:
 
 def _proc_cpu(pid: int | None) -> float:
     """CPU seconds a process (the compositor, the X server) has used so far."""
-    if pid is None:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0 if pid is None else cpu_seconds(pid)
 
 
 def timed(fn, runs: int, server: int | None = None) -> dict:
@@ -73,16 +71,6 @@ def timed(fn, runs: int, server: int | None = None) -> dict:
     q = statistics.quantiles(out, n=10)
     return {"median": statistics.median(out), "p10": q[0], "p90": q[-1], "cpu": cpu,
             "server_cpu": scpu, "n": runs}
-
-
-def start_xvfb(w: int, h: int):
-    r, wfd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(wfd), "-screen", "0", f"{w}x{h}x24",
-                             "-nolisten", "tcp"], pass_fds=[wfd],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(wfd)
-    with os.fdopen(r) as f:
-        return proc, ":" + f.readline().strip()
 
 
 def bench_size(w: int, h: int, runs: int) -> dict:
@@ -111,7 +99,7 @@ def bench_size(w: int, h: int, runs: int) -> dict:
         res["grim_png"] = timed(lambda: subprocess.run(
             ["grim", "-"], env=genv, stdout=subprocess.DEVNULL, check=True),
             max(5, runs // 4), sway.proc.pid)
-    xvfb, display = start_xvfb(w, h)
+    xvfb, display = start_xvfb(f"{w}x{h}x24")
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display
     app = subprocess.Popen(APP, env={**os.environ, "GDK_BACKEND": "x11", "NO_AT_BRIDGE": "1"},

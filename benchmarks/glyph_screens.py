@@ -56,14 +56,8 @@ def single(label: str) -> bool:
 
 # ---- capture ------------------------------------------------------------------------------
 def start_xvfb(size="1280x720x24"):
-    r, w = os.pipe()
-    p = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", size, "-nolisten",
-                          "tcp"], pass_fds=[w], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    os.close(w)
-    with os.fdopen(r) as f:
-        num = f.readline().strip()
-    os.environ["DISPLAY"] = f":{num}"
+    from tests.helpers import start_xvfb as start
+    p, os.environ["DISPLAY"] = start(size)
     return p
 
 

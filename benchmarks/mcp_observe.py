@@ -37,6 +37,7 @@ import anyio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.helpers import start_xvfb  # noqa: E402
 from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
 
 SCREEN = "1280x720x24"
@@ -53,13 +54,7 @@ def _import_s(stmt: str, n: int = 5) -> float:
 
 
 def _xvfb() -> tuple[subprocess.Popen, str]:
-    r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", SCREEN,
-                             "-nolisten", "tcp", "-noreset"], pass_fds=[w],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(w)
-    with os.fdopen(r) as f:
-        return proc, ":" + f.readline().strip()
+    return start_xvfb(SCREEN, noreset=True)
 
 
 def _wait_window(name: str, display: str) -> None:

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from picoagent.task.model import Locator  # noqa: E402
 from picoagent.vision import Frame, Vision  # noqa: E402
 from picoagent.vision.frame import as_rgb_array  # noqa: E402
+from tests.helpers import cpu_seconds, start_xvfb  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
 
@@ -166,18 +167,8 @@ def image_figures() -> dict:
 def start_display():
     if os.environ.get("DISPLAY"):
         return None
-    r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x720x24",
-                             "-nolisten", "tcp"], pass_fds=[w],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(w)
-    os.environ["DISPLAY"] = ":" + os.fdopen(r).readline().strip()
+    proc, os.environ["DISPLAY"] = start_xvfb("1280x720x24")
     return proc
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def process_figures(threads: int) -> dict:

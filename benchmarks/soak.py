@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -71,12 +70,8 @@ def main() -> int:
     from tests.helpers import CheckinApp   # the same app launcher the tests use
     xvfb = None
     if not os.environ.get("DISPLAY"):
-        r, w = os.pipe()
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0",
-                                 "1280x720x24", "-nolisten", "tcp"], pass_fds=[w],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(w)
-        os.environ["DISPLAY"] = ":" + os.fdopen(r).readline().strip()
+        from tests.helpers import start_xvfb
+        xvfb, os.environ["DISPLAY"] = start_xvfb("1280x720x24")
     from picoagent.agent import Runner
     from picoagent.devices import MssScreen, PyAutoGuiInput, check_display
     from picoagent.task import load_task

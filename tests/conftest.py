@@ -11,19 +11,13 @@ SCREEN = os.environ.get("PICOAGENT_TEST_SCREEN", "1024x640x24")
 
 
 def _start_xvfb() -> tuple[subprocess.Popen, str]:
+    from tests.helpers import start_xvfb
     if not shutil.which("Xvfb"):
         pytest.fail("Xvfb is not installed: run `make system-deps`")
-    r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", SCREEN,
-                             "-nolisten", "tcp", "-noreset"], pass_fds=[w],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(w)
-    with os.fdopen(r) as f:
-        num = f.readline().strip()
-    if not num:
-        proc.kill()
-        pytest.fail("Xvfb did not start")
-    return proc, f":{num}"
+    try:
+        return start_xvfb(SCREEN, noreset=True)
+    except RuntimeError as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="session")

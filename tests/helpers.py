@@ -11,6 +11,30 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
+def start_xvfb(screen: str = "1280x720x24", *, noreset: bool = False
+               ) -> tuple[subprocess.Popen, str]:
+    """A private Xvfb on a free display number (``-displayfd``, so parallel runs never
+    clash): the process and its DISPLAY.  RuntimeError when it does not start."""
+    r, w = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", screen,
+                             "-nolisten", "tcp", *(["-noreset"] if noreset else [])],
+                            pass_fds=[w], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    with os.fdopen(r) as f:
+        num = f.readline().strip()
+    if not num:
+        proc.kill()
+        proc.wait()
+        raise RuntimeError("Xvfb did not start")
+    return proc, f":{num}"
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_window(name: str, timeout: float = 15.0) -> None:
     """Block until a window named ``name`` is mapped (xdotool)."""
     r = subprocess.run(["timeout", str(timeout), "xdotool", "search", "--sync",

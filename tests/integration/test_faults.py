@@ -15,7 +15,7 @@ from picoagent.agent import Runner
 from picoagent.devices import MssScreen
 from picoagent.task import load_task
 from tests.helpers import CheckinApp, kill, move_pointer, pointer_position, run_cli, \
-    wait_window
+    start_xvfb, wait_window
 
 
 def test_app_dies_mid_task(tmp_path, xdisplay):
@@ -41,12 +41,7 @@ def test_app_dies_mid_task(tmp_path, xdisplay):
 
 
 def test_x_server_dies_mid_run(tmp_path):
-    r, w = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "640x480x24",
-                             "-nolisten", "tcp"], pass_fds=[w], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    os.close(w)
-    display = ":" + os.fdopen(r).readline().strip()
+    xvfb, display = start_xvfb("640x480x24")
     env = {**os.environ, "DISPLAY": display}
     msg = subprocess.Popen(["xmessage", "Hello there"], env=env)
     task = tmp_path / "t.yaml"

@@ -15,6 +15,7 @@ import pytest
 
 from picoagent.errors import TaskFileError
 from picoagent.watch import Backoff, Watcher, load_rules
+from tests.helpers import start_xvfb
 
 DISMISS = """name: dismiss
 settings: {timeout: 5s}
@@ -206,13 +207,7 @@ rules:
 def _xvfb(number: str | None = None) -> tuple[subprocess.Popen, str]:
     """An Xvfb of our own: a free display number, or ``number`` again after a restart."""
     if number is None:
-        r, w = os.pipe()
-        proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "800x600x24",
-                                 "-nolisten", "tcp"], pass_fds=[w],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(w)
-        with os.fdopen(r) as f:
-            return proc, ":" + f.readline().strip()
+        return start_xvfb("800x600x24")
     proc = subprocess.Popen(["Xvfb", number, "-screen", "0", "800x600x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10

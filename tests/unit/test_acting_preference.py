@@ -12,7 +12,7 @@ from picoagent.agent import Runner
 from picoagent.devices import ImageScreen, RecordingInput
 from picoagent.task import load_task
 from picoagent.task.model import Locator
-from picoagent.vision import Frame, Vision
+from picoagent.vision import Frame
 from picoagent.vision.frame import Element, as_rgb_array
 from picoagent.vision.locate import ACT_TIERS, _Owners, _owners, _prefer_actionable, _Scored
 from tests.helpers import ROOT
@@ -97,11 +97,6 @@ def test_which_locators_it_applies_to(loc, applies):
 
 
 # ---- whole runs on real screenshots -------------------------------------------------
-@pytest.fixture(scope="module")
-def vision():
-    return Vision(threads=1)
-
-
 def run(tmp_path, vision, shot, steps):
     p = tmp_path / "t.yaml"
     p.write_text("steps:\n" + textwrap.indent(textwrap.dedent(steps), "  "))

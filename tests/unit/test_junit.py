@@ -21,12 +21,6 @@ from tests.helpers import ROOT
 SHOT = ROOT / "tests" / "data" / "zenity_entry.png"     # "Enter your PIN", Cancel, OK
 
 
-@pytest.fixture(scope="module")
-def vision():
-    from picoagent.vision import Vision
-    return Vision(threads=1)
-
-
 def runner(tmp_path, vision, text, **kw):
     p = tmp_path / "t.yaml"
     p.write_text(textwrap.dedent(text))

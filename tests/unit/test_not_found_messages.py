@@ -22,11 +22,6 @@ TK = DATA / "corpus" / "tk_app.png"                 # the check-in app, box unti
 KEYPAD = DATA / "acting" / "galculator_9.png"       # galculator's keys, "9" on display
 
 
-@pytest.fixture(scope="module")
-def vision():
-    return Vision(threads=1)
-
-
 def frame(path: Path) -> Frame:
     return Frame(as_rgb_array(path))
 

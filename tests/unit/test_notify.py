@@ -17,7 +17,6 @@ from picoagent.devices import ImageScreen, RecordingInput
 from picoagent.errors import TaskFileError
 from picoagent.notify import post_json, shown_url
 from picoagent.task import load_task
-from picoagent.vision import Vision
 from tests.helpers import ROOT
 
 SHOT = ROOT / "tests" / "data" / "zenity_entry.png"     # "Enter your PIN", Cancel, OK
@@ -50,11 +49,6 @@ def server():
     yield srv
     srv.shutdown()
     srv.server_close()
-
-
-@pytest.fixture(scope="module")
-def vision():
-    return Vision(threads=1)
 
 
 def run(tmp_path, vision, text, report=False, env=None):

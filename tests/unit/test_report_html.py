@@ -8,13 +8,11 @@ import re
 import textwrap
 import time
 
-import pytest
 
 from picoagent.agent import Report, Runner, report as report_mod
 from picoagent.agent.htmlreport import HTML_FILE, render
 from picoagent.devices import ImageScreen, RecordingInput
 from picoagent.task import load_task
-from picoagent.vision import Vision
 from tests.helpers import ROOT
 
 SHOT = ROOT / "tests" / "data" / "zenity_entry.png"     # "Enter your PIN", Cancel, OK
@@ -119,11 +117,6 @@ def test_everything_is_escaped_and_nothing_comes_from_elsewhere():
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", p)
     assert "<link" not in p and "@import" not in p and "url(" not in p
     assert "default-src 'none'" in p                 # the page may not fetch anything
-
-
-@pytest.fixture(scope="module")
-def vision():
-    return Vision(threads=1)
 
 
 def test_secrets_are_masked_as_in_run_jsonl(tmp_path, vision):

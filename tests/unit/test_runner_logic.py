@@ -12,15 +12,9 @@ from picoagent.agent import Report, Runner
 from picoagent.devices import ImageScreen, RecordingInput
 from picoagent.errors import TaskFileError
 from picoagent.task import load_task
-from picoagent.vision import Vision
 from tests.helpers import ROOT
 
 SHOT = ROOT / "tests" / "data" / "zenity_entry.png"     # "Enter your PIN", Cancel, OK
-
-
-@pytest.fixture(scope="module")
-def vision():
-    return Vision(threads=1)
 
 
 def run(tmp_path, vision, text, report=False, variables=None):
