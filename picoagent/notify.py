@@ -86,14 +86,6 @@ def build_body(*, title: str, message: str, task: str, event: str,
     return body
 
 
-def encode_png(image) -> bytes | None:
-    """``image`` (RGB array) as PNG bytes, or None when it cannot be encoded."""
-    import cv2
-
-    ok, buf = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-    return buf.tobytes() if ok else None
-
-
 def post_json(url: str, body: dict, *, headers: dict[str, str] | None = None,
               timeout: float = defaults.NOTIFY_TIMEOUT_S) -> NotifyResult:
     """POST ``body`` as JSON to ``url`` once.  Never raises for network or HTTP
@@ -129,4 +121,4 @@ def post_json(url: str, body: dict, *, headers: dict[str, str] | None = None,
         return done(ok=False, error=f"cannot post to {shown_url(url)}: {e}")
 
 
-__all__ = ["NotifyResult", "build_body", "check_url", "encode_png", "post_json", "shown_url"]
+__all__ = ["NotifyResult", "build_body", "check_url", "post_json", "shown_url"]

@@ -140,6 +140,12 @@ def annotate(image: np.ndarray, boxes: list[tuple], point: tuple | None = None,
     return out
 
 
+def encode_png(image: np.ndarray) -> bytes | None:
+    """``image`` (RGB) as PNG bytes, or None when it cannot be encoded."""
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    return buf.tobytes() if ok else None
+
+
 def save_png(path: Path, image: np.ndarray) -> None:
     """Write ``image`` (RGB) as PNG; raises OSError when it cannot be written."""
     if Path(path).suffix.lower() != ".png":

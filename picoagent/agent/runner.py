@@ -31,7 +31,7 @@ from ..task.model import (Check, Condition, Drag, If, Include, Launch, Locator, 
 from ..vision.frame import Frame, Match, clip_box, frame_to_screen, screen_region_to_frame
 from ..vision.geometry import overlaps, reading_order
 from ..vision.vision import Vision
-from .report import Report, annotate, save_png
+from .report import Report, annotate, encode_png, save_png
 
 ACTING = {"click", "double_click", "right_click", "move", "drag", "scroll", "type", "press"}
 #: steps whose target is preferred to be something that can be acted on, and how
@@ -165,11 +165,11 @@ class Runner:
                 self._notify_failure(failure.message, failure)
         except KeyboardInterrupt:
             interrupted = True
-            self.input.release_all()
+            self._release()
             raise RunInterrupted(2) from None
         except RunInterrupted:
             interrupted = True
-            self.input.release_all()
+            self._release()
             raise
         except PicoAgentError as e:          # the display went away, a model is missing...
             error = e
@@ -698,7 +698,7 @@ class Runner:
     def _notify_body(self, a: Notify, *, event: str, message: str, step: dict | None,
                      shot: tuple[str, Any] | None) -> dict:
         """The JSON summary, every text masked (no secret value reaches the body)."""
-        from ..notify import build_body, encode_png
+        from ..notify import build_body
         title = interpolate(a.title, self.vars, self.env) if a.title is not None \
             else f"picoagent: {self.task.name}" + (" failed" if event == "failed" else "")
         png = None

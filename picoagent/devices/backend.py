@@ -101,10 +101,7 @@ def open_devices(backend: str = "auto", *, output: str | None = None, need_input
             d._closers.append(inp.release_all)
         return d
     from .wayland import WaylandInput, WaylandScreen, WaylandSession
-    wenv = dict(os.environ if env is None else env)
-    if not wenv.get("WAYLAND_DISPLAY") and wenv.get("XDG_RUNTIME_DIR"):
-        wenv["WAYLAND_DISPLAY"] = "wayland-0"
-    session = WaylandSession(wenv)
+    session = WaylandSession(dict(os.environ if env is None else env))   # wayland-0 by default
     try:
         session.require(need_input=need_input)
         screen = WaylandScreen(session, output)

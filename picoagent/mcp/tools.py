@@ -559,6 +559,8 @@ class Session:
     def t_screenshot(self, max_side=None) -> Image:
         import cv2
 
+        from ..agent.report import encode_png
+
         frame = self.screen.grab()
         img = frame.image
         h, w = img.shape[:2]
@@ -566,10 +568,10 @@ class Session:
             f = max_side / max(w, h)
             img = cv2.resize(img, (max(1, round(w * f)), max(1, round(h * f))),
                              interpolation=cv2.INTER_AREA)
-        ok, buf = cv2.imencode(".png", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-        if not ok:
+        png = encode_png(img)
+        if png is None:
             raise ToolError("could not encode the screenshot as PNG")
-        return Image(png=buf.tobytes(),
+        return Image(png=png,
                      info={"image": {"width": int(img.shape[1]), "height": int(img.shape[0])},
                            "screen": self._screen_size(frame)})
 
@@ -611,7 +613,6 @@ class Session:
 
     def t_run_task(self, yaml, vars=None) -> dict:
         from ..agent import Runner
-        from ..task.model import walk_steps
 
         try:
             task = self._load(yaml, vars)

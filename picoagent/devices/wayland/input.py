@@ -189,17 +189,14 @@ class WaylandInput:
 
     def type_text(self, text):
         try:
-            need = self._keymap.missing(text)
+            self._keymap.missing(text)          # refuses control characters up front
         except ValueError as e:
             raise ActionFailed(f"type: {e}") from None
 
         def go():
-            if need:
-                # grow the layout in chunks that fit the free key codes
-                for chunk in _chunks(text, self._keymap):
-                    self._type(chunk)
-                return
-            self._type(text)
+            # in pieces whose characters outside the layout fit the free key codes
+            for chunk in _chunks(text, self._keymap):
+                self._type(chunk)
         self._do(go)
 
     def _type(self, text: str) -> None:

@@ -53,6 +53,12 @@ class Output:
     logical: tuple[int, int, int, int] | None = None   # xdg-output x, y, w, h
     _pending: dict = field(default_factory=dict, repr=False)
 
+    def _done(self) -> None:
+        """An xdg-output position and size sent so far take effect (sent as a batch
+        ended by `done`: xdg-output's own before version 3, wl_output's from 3 on)."""
+        if "pos" in self._pending and "size" in self._pending:
+            self.logical = (*self._pending["pos"], *self._pending["size"])
+
     @property
     def rotated(self) -> bool:
         return self.transform % 2 == 1
@@ -151,27 +157,17 @@ class WaylandSession:
         def set_name(n):
             out.name = n or out.name
 
-        out.proxy.on("geometry", geometry).on("mode", mode).on("done", lambda: None)
+        out.proxy.on("geometry", geometry).on("mode", mode).on("done", out._done)
         out.proxy.on("scale", lambda s: setattr(out, "scale", s)).on("name", set_name)
         out.proxy.on("description", lambda d: setattr(out, "description", d or ""))
 
     def _watch_xdg(self, out: Output, xo: Proxy) -> None:
         pend = out._pending
-
-        def done():
-            if "pos" in pend and "size" in pend:
-                out.logical = (*pend["pos"], *pend["size"])
-
         xo.on("logical_position", lambda x, y: pend.__setitem__("pos", (x, y)))
         xo.on("logical_size", lambda w, h: pend.__setitem__("size", (w, h)))
-        xo.on("done", done)
+        xo.on("done", out._done)
         xo.on("name", lambda n: setattr(out, "name", out.name or n or ""))
         xo.on("description", lambda d: None)
-
-        # xdg-output v3 drops its own done in favour of wl_output.done
-        def output_done():
-            done()
-        out.proxy.on("done", output_done)
 
     def bind(self, interface: str) -> Proxy:
         """Bind a global once (at the highest version both sides speak)."""
