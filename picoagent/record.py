@@ -185,9 +185,9 @@ class Resolver:
 
     def __call__(self, click: Click) -> Any:
         from .mcp.recorder import _LABELLED, _leads_to, element_at
-        from .mcp.tools import perceive
         from .vision.frame import screen_to_frame
         from .vision.geometry import inside
+        from .vision.scene import perceive
 
         frame, point = click.frame, (click.x, click.y)
         seen = perceive(self.vision, frame)

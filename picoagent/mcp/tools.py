@@ -26,9 +26,9 @@ from .. import defaults
 from ..agent.report import Report
 from ..errors import EnvironmentProblem, PicoAgentError, RunInterrupted, TaskFileError
 from ..task.loader import LOCATOR_KEYS
+from ..vision.scene import Seen, perceive
 from .recorder import json_yaml
 from .schema import BY_NAME, READ_ONLY, ArgumentError, check_arguments
-
 
 #: the name the YAML of run_task / validate_task (and each acting call's one-step
 #: task) is given inside ``task_dir``: includes, images, launch and screenshot paths
@@ -69,14 +69,6 @@ class Image:
 
     png: bytes
     info: dict
-
-
-@dataclass
-class _Seen:
-    """One element of the last observe: frame-pixel Element, the texts naming it."""
-
-    element: Any
-    names: list[str]
 
 
 class _WatchedScreen:
@@ -184,7 +176,7 @@ class Session:
         self.stop = threading.Event()
         self._lock = threading.Lock()
         self._vision = None
-        self._seen: list[_Seen] = []
+        self._seen: list[Seen] = []
         self._seen_frame = None
         self._t0 = time.monotonic()
         self._failed = 0
@@ -288,7 +280,7 @@ class Session:
             raise ArgumentError(f"argument {arg!r}: {msg}") from None
         return bind_locator(task.steps[0].args, {}, os.environ)
 
-    def _element(self, arg: str, eid: int) -> _Seen:
+    def _element(self, arg: str, eid: int) -> Seen:
         if not self._seen and self._seen_frame is None:
             raise ArgumentError(f"argument {arg!r}: no element ids yet; call observe first")
         if eid >= len(self._seen):
@@ -296,7 +288,7 @@ class Session:
                                 f"(ids 0 to {len(self._seen) - 1})")
         return self._seen[eid]
 
-    def _element_point(self, seen: _Seen) -> list[int]:
+    def _element_point(self, seen: Seen) -> list[int]:
         from ..vision.frame import frame_to_screen
         return list(frame_to_screen(self._seen_frame, *seen.element.center))
 
@@ -331,7 +323,7 @@ class Session:
             raise ToolError(result.failure.message or "the step failed")
         return result
 
-    def _seen_element(self, seen: _Seen) -> dict:
+    def _seen_element(self, seen: Seen) -> dict:
         """An element of the last observe, as observe listed it."""
         e = seen.element
         return {"kind": e.kind, "text": e.text,
@@ -396,7 +388,7 @@ class Session:
                             f"written: {e.strerror or e}") from None
 
     # ---- perception ------------------------------------------------------------------
-    def _perceive(self, frame, region=None) -> list[_Seen]:
+    def _perceive(self, frame, region=None) -> list[Seen]:
         return perceive(self.vision, frame, region)
 
     # ---- tools -----------------------------------------------------------------------
@@ -654,109 +646,3 @@ class Session:
                                        f"({'passed' if out['ok'] else 'failed'}); its YAML "
                                        "is a task file of its own, not copied")
         return self.redact(out)
-
-
-def perceive(vision, frame, region=None) -> list[_Seen]:
-    """The elements of ``frame`` a person would name, in reading order (frame
-    pixels): the model's controls, each named once, then the text lines that
-    name no control."""
-    from ..vision.frame import Element
-    from ..vision.fuse import INNER_TEXT
-    from ..vision.geometry import center, inside, reading_order
-
-    controls = vision.elements(frame, region) if vision.has_element_model else []
-    lines = vision.text_lines(frame, region)
-    used: set[tuple] = set()
-    named: list[_Seen] = []
-    for el in _drop_containers(controls):
-        names: list[str] = []
-        for text, ln in vision.element_name_lines(frame, el, crop_read=True):
-            if ln is not None:
-                used.add(ln.box)
-                if el.kind in INNER_TEXT and inside(center(ln.box), el.box):
-                    text = _words_inside(ln, el.box) or _crop_text(vision, el.box) \
-                        or text
-            if text and text not in names:
-                names.append(text)
-        named.append(_Seen(Element(kind=el.kind, box=el.box, score=el.score,
-                                   source=el.source, checked=el.checked,
-                                   text=" / ".join(names) or None), names))
-    named = _dedupe(named)
-    for s in named:                 # a line inside a control is its name
-        if s.element.kind in INNER_TEXT:
-            used.update(ln.box for ln in lines if inside(center(ln.box), s.element.box))
-    named += [_Seen(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf,
-                            source="ocr"), [ln.text])
-              for ln in lines if ln.box not in used]
-    return [named[i] for i in reading_order([s.element.box for s in named])]
-
-
-def _words_inside(line, box) -> str | None:
-    """The words of OCR ``line`` whose characters' centres lie inside ``box``
-    horizontally (one OCR line over a row of buttons names each button by its own
-    words), or None when the line lies inside the box or its character positions
-    are unknown."""
-    x0, x1 = box[0], box[0] + box[2]
-    lx, _, lw, _ = line.box
-    if lx >= x0 - 2 and lx + lw <= x1 + 2:
-        return line.text                # the whole line is on it
-    if len(line.char_x) != len(line.text):
-        return None
-    words = []
-    for m in re.finditer(r"\S+", line.text):
-        xs = line.char_x[m.start():m.end()]
-        if x0 <= sum(xs) / len(xs) <= x1:
-            words.append(m.group())
-    return " ".join(words) or None
-
-
-def _crop_text(vision, box) -> str | None:
-    from ..vision.geometry import reading_order
-    lines = [ln for ln in vision.text.reread(box) if ln.text]
-    return " ".join(lines[i].text for i in reading_order([ln.box for ln in lines])) or None
-
-
-def _drop_containers(controls: list) -> list:
-    """Without the model's boxes that hold other controls: a button / tab / menu item /
-    link box over the centres of two or more such boxes (a loose box over a row of
-    buttons: three buttons in a row are three elements, not one), and a text field or
-    dropdown over a checkbox's, radio's or toggle's centre (a field holds none: the
-    box is over the indicator's label, as on the demo app's "I agree to the rules")."""
-    from ..vision.geometry import center, inside
-
-    group = ("button", "tab", "menu_item", "link")
-    out = []
-    for e in controls:
-        if e.kind in group:
-            held = sum(1 for o in controls if o is not e and o.kind in group
-                       and o.box != e.box and inside(center(o.box), e.box))
-            if held >= 2:
-                continue
-        if e.kind in ("text_field", "dropdown") and any(
-                o.kind in ("checkbox", "radio", "toggle") and inside(center(o.box), e.box)
-                for o in controls):
-            continue
-        out.append(e)
-    return out
-
-
-def _dedupe(seen: list[_Seen]) -> list[_Seen]:
-    """One element per thing: of two boxes of one kind and one name where most of the
-    smaller lies in the other (the model boxed it twice), the better scored stays."""
-    out: list[_Seen] = []
-    for s in sorted(seen, key=lambda s: -s.element.score):
-        a = s.element
-        dup = False
-        for k in out:
-            b = k.element
-            if a.kind != b.kind or (a.text and b.text and a.text != b.text):
-                continue
-            ix = min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - max(a.box[0], b.box[0])
-            iy = min(a.box[1] + a.box[3], b.box[1] + b.box[3]) - max(a.box[1], b.box[1])
-            if ix > 0 and iy > 0 and ix * iy >= 0.6 * min(a.box[2] * a.box[3],
-                                                          b.box[2] * b.box[3]):
-                dup = True
-                break
-        if not dup:
-            out.append(s)
-    return out

@@ -13,11 +13,12 @@ from picoagent.agent.runner import bind_locator
 from picoagent.errors import TargetNotFound
 from picoagent.mcp.recorder import Recorder, _flow, _text_value, locator_for
 from picoagent.mcp.schema import BY_NAME, TOOLS, ArgumentError, check_arguments
-from picoagent.mcp.tools import (SessionReport, _dedupe, _drop_containers, _escape_vars,
-                                 _Seen, _words_inside)
+from picoagent.mcp.tools import SessionReport, _escape_vars
 from picoagent.task import load_task
 from picoagent.vision.frame import Element, Match
 from picoagent.vision.ocr import TextLine
+from picoagent.vision.scene import Seen as _Seen
+from picoagent.vision.scene import _dedupe, _drop_containers, _words_inside
 
 
 # ---- arguments ---------------------------------------------------------------------
