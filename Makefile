@@ -88,49 +88,11 @@ arm64-check:
 	bash scripts/arm64-check.sh
 
 # ---- the UI element model (training/; dev-only dependencies: torch, Qt, Chromium) ----
-# `make model` rebuilds picoagent/models/ui-elements.onnx end to end on a CPU (~9 h here); every stage
-# is resumable (re-run it after an interruption).  Sizes, seeds and cycles are the ones the
-# shipped model was made with (models/MODEL_CARD.md).
-QT_COUNT ?= 2531
-HTML_COUNT ?= 1389
-VAL_QT ?= 300
-VAL_HTML ?= 200
-ITERS ?= 5000
-# then warm-up + cosine cycles at peak lr 2e-3, as the shipped model had: to ITERS2, then on
-# the same seeds' screens extended to QT_COUNT3 / HTML_COUNT3, to ITERS3
-ITERS2 ?= 12000
-QT_COUNT3 ?= 7000
-HTML_COUNT3 ?= 3500
-ITERS3 ?= 18000
-# a fourth cycle at peak lr 1.5e-3 with GTK 3 screens (gen_gtk.py) added, to ITERS4
-GTK_COUNT ?= 3000
-VAL_GTK ?= 150
-ITERS4 ?= 22000
-# a fifth cycle at peak lr 1.2e-3 with GTK screens of pictograms and lists (gen_gtk.py
-# --flavour icons) and documentation pages (gen_html.py --kind docs) added, to ITERS5
-GTK_ICONS_COUNT ?= 1500
-HTML_DOCS_COUNT ?= 1000
-VAL_GTK_ICONS ?= 100
-VAL_HTML_DOCS ?= 60
-ITERS5 ?= 25000
-# and a sixth at peak lr 8e-4 with small GTK dialogs on a desktop (--flavour dialogs: forms,
-# check lists, often in the screen's corner as under a bare X server), to ITERS6
-GTK_DIALOGS_COUNT ?= 800
-VAL_GTK_DIALOGS ?= 60
-ITERS6 ?= 26500
-# and a seventh at peak lr 6e-4 with documentation articles (gen_html.py --kind prose: links
-# inside running text, in several styles, beside unlinked code, bold and italic words), to ITERS7
-HTML_PROSE_COUNT ?= 1500
-VAL_HTML_PROSE ?= 60
-ITERS7 ?= 28000
-# and an eighth from the seventh's weights exported, batch norms folded into the
-# convolutions and kept frozen (train.py --init-onnx), peak lr 5e-4, weight decay 0.01, seed 8,
-# ITERS8 iterations on the same seven sets
-ITERS8 ?= 4800
-ELEM := build/elements
-MODEL_BUILD := build/model
-# the shipped model: package data, so the wheel carries it (the card is models/MODEL_CARD.md)
-MODEL := picoagent/models/ui-elements.onnx
+# `make model` rebuilds picoagent/models/ui-elements.onnx end to end on a CPU (~9 h here) from
+# one recipe, training/recipe.toml (sets, seeds, training cycles, quantisation, evaluation);
+# every stage resumes (re-run it after an interruption).  `training/recipe.py --dry-run`
+# prints the commands.
+RECIPE ?= training/recipe.toml
 
 # Chromium for gen_html.py; Debian's GTK 3 bindings and themes for gen_gtk.py (system python)
 TRAIN_APT := chromium fonts-dejavu-core fonts-liberation2 fonts-urw-base35 fonts-noto-mono libegl1 libxkbcommon0 \
@@ -147,57 +109,17 @@ $(VENV)/.train-installed: pyproject.toml | setup
 	@touch $@
 
 model-data: train-deps
-	$(PY) training/gen_qt.py --out $(ELEM)/qt --count $(QT_COUNT) --seed 1
-	$(PY) training/gen_html.py --out $(ELEM)/html --count $(HTML_COUNT) --seed 2
-	$(PY) training/gen_qt.py --out $(ELEM)/val_qt --count $(VAL_QT) --seed 101
-	$(PY) training/gen_html.py --out $(ELEM)/val_html --count $(VAL_HTML) --seed 102
-	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk --count $(VAL_GTK) --seed 103
-	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk_icons --count $(VAL_GTK_ICONS) \
-		--seed 104 --flavour icons
-	$(PY) training/gen_html.py --out $(ELEM)/val_html_docs --count $(VAL_HTML_DOCS) --seed 105 --kind docs
-	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/val_gtk_dialogs --count $(VAL_GTK_DIALOGS) \
-		--seed 106 --flavour dialogs
-	$(PY) training/gen_html.py --out $(ELEM)/val_html_prose --count $(VAL_HTML_PROSE) --seed 107 --kind prose
+	$(PY) training/recipe.py --recipe $(RECIPE) --stage data
 
 model-train: model-data
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS)
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS2) \
-		--lr 2e-3 --restart
-	$(PY) training/gen_qt.py --out $(ELEM)/qt --count $(QT_COUNT3) --seed 1
-	$(PY) training/gen_html.py --out $(ELEM)/html --count $(HTML_COUNT3) --seed 2
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html --out build/train --iters $(ITERS3) \
-		--lr 2e-3 --restart
-	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/gtk --count $(GTK_COUNT) --seed 3
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk --out build/train \
-		--iters $(ITERS4) --lr 1.5e-3 --restart
-	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/gtk_icons --count $(GTK_ICONS_COUNT) \
-		--seed 4 --flavour icons
-	$(PY) training/gen_html.py --out $(ELEM)/html_docs --count $(HTML_DOCS_COUNT) --seed 5 --kind docs
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
-		--out build/train --iters $(ITERS5) --lr 1.2e-3 --restart
-	xvfb-run -a /usr/bin/python3 training/gen_gtk.py --out $(ELEM)/gtk_dialogs --count $(GTK_DIALOGS_COUNT) \
-		--seed 6 --flavour dialogs
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
-		$(ELEM)/gtk_dialogs --out build/train --iters $(ITERS6) --lr 8e-4 --restart
-	$(PY) training/gen_html.py --out $(ELEM)/html_prose --count $(HTML_PROSE_COUNT) --seed 7 --kind prose
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
-		$(ELEM)/gtk_dialogs $(ELEM)/html_prose --out build/train --iters $(ITERS7) --lr 6e-4 --restart
-	$(PY) training/export.py build/train/final.pt $(MODEL_BUILD)/stage7-fp32.onnx
-	$(PY) training/train.py --data $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk $(ELEM)/gtk_icons $(ELEM)/html_docs \
-		$(ELEM)/gtk_dialogs $(ELEM)/html_prose --out build/train8 --iters $(ITERS8) --lr 5e-4 --wd 0.01 \
-		--seed 8 --init-onnx $(MODEL_BUILD)/stage7-fp32.onnx
+	$(PY) training/recipe.py --recipe $(RECIPE) --stage train
 
 model: model-train
-	$(PY) training/export.py build/train8/final.pt $(MODEL_BUILD)/ui-elements-fp32.onnx
-	$(PY) training/quantize.py $(MODEL_BUILD)/ui-elements-fp32.onnx $(MODEL) \
-		--calib $(ELEM)/qt $(ELEM)/html $(ELEM)/gtk --count 48
+	$(PY) training/recipe.py --recipe $(RECIPE) --stage quantize
 	$(MAKE) model-eval
 
 model-eval: train-deps
-	$(PY) training/eval.py --fp32 $(MODEL_BUILD)/ui-elements-fp32.onnx --int8 $(MODEL) \
-		--synthetic $(ELEM)/val_qt $(ELEM)/val_html --real tests/data/elements \
-		--holdout tests/data/elements_holdout \
-		--json $(MODEL_BUILD)/eval.json
+	$(PY) training/recipe.py --recipe $(RECIPE) --stage eval
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache
