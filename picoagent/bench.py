@@ -7,8 +7,7 @@ import statistics
 import time
 from pathlib import Path
 
-
-
+from . import defaults
 from .vision.frame import Frame, as_rgb_array
 from .vision.ocr import OcrEngine
 from .vision.textcache import TextCache
@@ -30,16 +29,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_bench(image: str | os.PathLike | None = None, *, threads: int = 1,
+def run_bench(image: str | os.PathLike | None = None, *, threads: int | str = 1,
               target: str | None = None, live: bool = False, repeat: int = 3,
               template: str | os.PathLike | None = None, screen=None,
-              backend: str | None = None) -> dict:
+              backend: str | None = None, budget_ms: float | None = None) -> dict:
     """Time grab, diff, detection, recognition, lazy find (cold/warm) and templates.
 
     ``live`` measures on ``screen`` (opened by the caller, who closes it) and names
-    its ``backend``.  Returns a dict of figures (milliseconds unless named otherwise).
+    its ``backend``.  ``budget_ms``: also break one step down by stage (:func:`budget`)
+    and say which stage breaks that budget.  Returns a dict of figures (milliseconds
+    unless named otherwise).
     """
-    out: dict = {"threads": threads, "cpus": os.cpu_count()}
+    out: dict = {"threads": defaults.resolve_threads(threads), "cpus": os.cpu_count()}
+    if threads == "auto":
+        out["threads_auto"] = defaults.describe_threads(threads)
+    threads = out["threads"]
     if live:
         out["backend"] = backend or "x11"
         out["grab_ms"] = _median_ms(screen.grab, max(5, repeat))
@@ -106,6 +110,9 @@ def run_bench(image: str | os.PathLike | None = None, *, threads: int = 1,
         out["elements_unchanged_ms"] = _median_ms(lambda: v.elements(Frame(img.copy())), 20)
         out["elements"] = len(v.elements(Frame(img)))
 
+    if budget_ms is not None:
+        out.update(budget(out, budget_ms, cold if target else None, repeat))
+
     if template:
         from .task.model import Locator
         loc = Locator(image=Path(template))
@@ -114,6 +121,45 @@ def run_bench(image: str | os.PathLike | None = None, *, threads: int = 1,
     out["peak_rss_mb"] = peak_rss_mb()
     out["suggestions"] = suggest(out)
     return out
+
+
+def budget(fig: dict, budget_ms: float, find_cold, repeat: int) -> dict:
+    """One perceive-and-act step on a new screen, stage by stage (the median of
+    ``repeat`` cold finds of the target, split by picoagent.vision.timing, with the
+    screen grab and the UI element model measured above), against ``budget_ms``.
+    Acting is not timed here (bench clicks nothing)."""
+    from .vision import timing
+
+    runs = []
+    for _ in range(repeat if find_cold is not None else 0):
+        before = timing.snapshot()
+        t = time.perf_counter()
+        find_cold()
+        r = timing.since(before)
+        r["other"] = max(0.0, (time.perf_counter() - t) * 1000 - sum(r.values()))
+        runs.append(r)
+    stages = {k: statistics.median(r[k] for r in runs) if runs else 0.0
+              for k in ("diff", "detect", "recognise", "other")}
+    # the capture is timed with --live only; the element model where it is installed
+    stages = {**({"capture": fig["grab_ms"]} if "grab_ms" in fig else {}), **stages,
+              **({"elements": fig["elements_ms"]} if "elements_ms" in fig else {})}
+    total = sum(stages.values())
+    worst = max(stages, key=lambda k: stages[k])
+    if stages[worst] > budget_ms:
+        verdict = (f"{_STAGE_NAMES[worst]} alone breaks the budget: "
+                   f"{stages[worst]:.0f} ms, {stages[worst] / budget_ms:.1f}x")
+    elif total > budget_ms:
+        verdict = (f"no stage alone, but together they take {total:.0f} ms; the largest "
+                   f"is {_STAGE_NAMES[worst]} ({stages[worst]:.0f} ms)")
+    else:
+        verdict = f"within the budget: {total:.0f} ms of {budget_ms:.0f} ms"
+    return {"budget_ms": budget_ms, "step_stages_ms": stages, "step_ms": total,
+            "budget_verdict": verdict}
+
+
+_STAGE_NAMES = {"capture": "screen capture", "diff": "change detection",
+                "detect": "text detection", "recognise": "text recognition",
+                "elements": "UI elements", "other": "the rest of a find"}
 
 
 def suggest(fig: dict) -> list[str]:
@@ -146,8 +192,8 @@ def format_table(fig: dict) -> str:
             ("UI elements, new screen", "elements_ms"),
             ("UI elements, unchanged screen", "elements_unchanged_ms")]
     source = fig["source"] + (f", {fig['backend']} backend" if "backend" in fig else "")
-    lines = [f"picoagent bench: {source} ({fig['size']}), threads {fig['threads']}, "
-             f"{fig['cpus']} CPUs"]
+    threads = fig.get("threads_auto") or f"{fig['threads']}, {fig['cpus']} CPUs"
+    lines = [f"picoagent bench: {source} ({fig['size']}), threads {threads}"]
     if "target" in fig:
         lines.append(f"target text: {fig['target']!r} (found: {fig.get('found')})")
     lines.append(f"{'stage':32} {'median':>10}")
@@ -155,6 +201,15 @@ def format_table(fig: dict) -> str:
         if key in fig:
             lines.append(f"{label:32} {fig[key]:>8.1f} ms")
     lines.append(f"{'text boxes on the frame':32} {fig.get('text_boxes', 0):>8}")
+    if "budget_ms" in fig:
+        note = "" if "capture" in fig["step_stages_ms"] else "; capture: with --live"
+        lines.append(f"a step on a new screen, by stage (budget {fig['budget_ms']:.0f} ms, "
+                     f"acting not timed{note}):")
+        for k, ms in fig["step_stages_ms"].items():
+            note = "  <- over" if ms > fig["budget_ms"] else ""
+            lines.append(f"  {_STAGE_NAMES[k]:30} {ms:>8.1f} ms{note}")
+        lines.append(f"  {'total':30} {fig['step_ms']:>8.1f} ms")
+        lines.append(f"budget: {fig['budget_verdict']}")
     lines.append(f"{'peak RSS':32} {fig['peak_rss_mb']:>8.0f} MB")
     lines.append("suggestions:")
     lines += [f"  - {t}" for t in fig["suggestions"]]

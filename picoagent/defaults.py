@@ -21,3 +21,35 @@ WAIT_STABLE_FOR_S = 1.0
 LAUNCH_WAIT_TIMEOUT_S = 60.0
 NOTIFY_TIMEOUT_S = 10.0     # one POST of a `notify` (no retries: a dead endpoint costs this once)
 VERIFY_ATTEMPTS = 3       # re-locations when the target's pixels change just before acting
+
+AUTO_THREADS_MAX = 4      # `threads: auto` uses at most this many (small models gain little beyond)
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, e.g. under taskset or a
+    container's cpuset), else the machine's count."""
+    import os
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def resolve_threads(value: int | str | None, cpus: int | None = None) -> int:
+    """Inference threads for ``value``: a count as it is; ``"auto"``: the CPUs
+    available less one (left for the application being driven), at least 1 and at
+    most AUTO_THREADS_MAX; None: THREADS.  ``cpus`` defaults to available_cpus()."""
+    if value is None:
+        return THREADS
+    if value == "auto":
+        n = available_cpus() if cpus is None else cpus
+        return max(1, min(AUTO_THREADS_MAX, n - 1))
+    return int(value)
+
+
+def describe_threads(value: int | str | None, cpus: int | None = None) -> str:
+    """How ``value`` resolves, for doctor and bench: ``auto -> 1 of 2 CPUs``, ``2``."""
+    n = resolve_threads(value, cpus)
+    if value == "auto":
+        return f"auto -> {n} of {available_cpus() if cpus is None else cpus} CPUs"
+    return str(n)

@@ -129,16 +129,19 @@ def check_ocr() -> Check:
                         f"({_kb(folder / REC_MODEL)}) in {folder}")
 
 
-def check_threads(threads: int | None) -> Check:
+def check_threads(threads: int | str | None) -> Check:
     import onnxruntime as ort
     cpus = os.cpu_count() or 1
-    n = threads or defaults.THREADS
+    n = defaults.resolve_threads(threads)
     status, fix = "ok", ""
     if n > cpus:
         status, fix = "warn", f"use --threads {cpus} or fewer"
+    if threads == "auto":           # "threads: auto -> 1 of 2 CPUs"
+        what = f"auto -> {n} of {defaults.available_cpus()} CPUs (one left for the app)"
+    else:
+        what = f"{n} inference thread(s) of {cpus} CPUs"
     return Check(name="threads", status=status,
-                 detail=f"{n} inference thread(s) of {cpus} CPUs; onnxruntime "
-                        f"{ort.__version__}", fix=fix)
+                 detail=f"{what}; onnxruntime {ort.__version__}", fix=fix)
 
 
 def check_report(folder: str) -> Check:
@@ -161,8 +164,8 @@ def check_report(folder: str) -> Check:
                  fix="" if free >= 10 else "free some space (a report needs 10 MB)")
 
 
-def diagnose(backend: str = "auto", output: str | None = None, threads: int | None = None,
-             report: str = "reports",
+def diagnose(backend: str = "auto", output: str | None = None,
+             threads: int | str | None = None, report: str = "reports",
              progress: Callable[[Check], None] | None = None) -> list[Check]:
     """Run every check; ``progress`` is called with each as it completes."""
     checks: list[Check] = []

@@ -175,13 +175,10 @@ class Resolver:
         self.images: list[Path] = []
 
     def parse(self, arg: str, value: Any):
-        from .agent.runner import bind_locator
         from .mcp.recorder import _flow
-        from .task import load_task
+        from .task import parse_locator
 
-        task = load_task(self.task_path, text=f"steps:\n- wait_for: {_flow(value)}\n",
-                         allow_outside=True)
-        return bind_locator(task.steps[0].args, {}, os.environ)
+        return parse_locator(_flow(value), self.task_path, allow_outside=True)
 
     def __call__(self, click: Click) -> Any:
         from .mcp.recorder import _LABELLED, _leads_to, element_at
@@ -440,8 +437,8 @@ def record(out: str | os.PathLike, *, backend: str = "auto", stop_key: str = STO
     if session.error is not None:
         raise EnvironmentProblem(f"recording stopped: {session.error}")
     if vision is None:
-        from .vision import Vision
-        vision = Vision(threads=threads) if threads else Vision()
+        from .agent.session import make_vision
+        vision = make_vision(threads)
     resolver = Resolver(vision, task.path)
     steps = steps_from_events(list(session.events), resolver)
     if not steps:

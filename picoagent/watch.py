@@ -58,7 +58,8 @@ def load_rules(path: str | os.PathLike, env: dict | None = None) -> Rules:
     """Load and check a rules file and every task it names (TaskFileError, with
     file:line, on any problem), before the screen is touched."""
     from .task import load_task
-    from .task.loader import _Ctx, _File, _unknown
+    from .task.loader import _Ctx
+    from .task.parse import FileParser, unknown
     from .task.yamlsrc import load_yaml_file
 
     p = Path(path).resolve()
@@ -71,10 +72,10 @@ def load_rules(path: str | os.PathLike, env: dict | None = None) -> Rules:
                             getattr(raw, "line", 1) or 1)
     for k in raw:
         if k not in RULES_KEYS:
-            raise TaskFileError(_unknown(k, RULES_KEYS, "top-level key"), name,
+            raise TaskFileError(unknown(k, RULES_KEYS, "top-level key"), name,
                                 raw.line_of(k), str(k))
     ctx = _Ctx(env=dict(os.environ if env is None else env), kinds_available=True)
-    f = _File(ctx, p, {}, None)
+    f = FileParser(ctx, p, {}, None)
     kw: dict[str, Any] = {}
     for k in ("interval", "max_backoff"):
         if k in raw:
@@ -278,9 +279,8 @@ class Watcher:
         return None
 
     def _holds(self, rule: Rule, frame) -> bool:
-        from .agent.runner import bind_locator
-        c = rule.condition
-        loc = bind_locator(c.visible or c.not_visible, {}, os.environ)
+        c = rule.condition.bind({}, os.environ)
+        loc = c.locator
         try:
             self.vision.locate(frame, loc, min_score=defaults.MIN_SCORE,
                                confidence=defaults.CONFIDENCE)
@@ -296,7 +296,8 @@ class Watcher:
         return None
 
     def _fire(self, rule: Rule, devices) -> None:
-        from .agent import Report, Runner
+        from .agent import Report
+        from .agent.session import open_session
         from .service import rotate
 
         n = self.stats.fires.get(rule.name, 0) + 1
@@ -310,8 +311,9 @@ class Watcher:
         t0 = time.monotonic()
         status, message = "passed", ""
         try:
-            res = Runner(rule.task, screen=devices.screen, input=devices.input,
-                         vision=self.vision, report=report, stop_event=self.stop).run()
+            session = open_session(rule.task, screen=devices.screen, input=devices.input,
+                                   vision=self.vision)
+            res = session.run(rule.task, report=report, stop_event=self.stop)
             if not res.ok:
                 status, message = "failed", f" at {res.failure.where}: {res.failure.message}"
         except TaskFileError as e:          # e.g. an environment variable unset since loading

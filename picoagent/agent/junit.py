@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import EnvironmentProblem
-from ..task.model import (Check, Drag, If, Include, Launch, Locator, Read, Repeat, Retry,
-                          Scroll, Step, Task, TypeText, WaitStable)
+from ..task.model import Task
+from ..task.steps import Step
 from .runner import Runner, StepResult
 
 # characters XML 1.0 cannot hold, even escaped
@@ -33,53 +33,9 @@ def _x(text: object) -> str:
     return _NOT_XML.sub("\ufffd", str(text))
 
 
-def _loc(v) -> str:
-    return v.describe() if isinstance(v, Locator) else ""
-
-
 def describe(step: Step) -> str:
     """A short name for a step, from the task file as written (never typed text)."""
-    if step.label:
-        return f"{step.kind} [{step.label}]"
-    a = step.args
-    if isinstance(a, Locator):
-        what = a.describe()
-    elif isinstance(a, Drag):
-        what = f"{a.source.describe()} -> {a.target.describe()}"
-    elif isinstance(a, Scroll):
-        what = a.direction + (f" at {a.at.describe()}" if a.at else "")
-    elif isinstance(a, TypeText):
-        what = f"into {a.into.describe()}" if a.into else ""
-    elif isinstance(a, WaitStable):
-        what = f"region {list(a.region)}" if a.region else ""
-    elif isinstance(a, Read):
-        what = f"{_loc(a.at) or list(a.region or ())} into {a.into}"
-    elif isinstance(a, Check):
-        what = f"{a.value} {a.op} {a.operand}"
-    elif isinstance(a, Launch):
-        what = " ".join(a.argv)
-    elif isinstance(a, If):
-        c = a.condition
-        what = (f"visible {_loc(c.visible)}" if c.visible else
-                f"not_visible {_loc(c.not_visible)}" if c.not_visible else
-                f"var {c.var} {c.op} {c.operand}")
-    elif isinstance(a, Repeat):
-        what = f"{a.times} times" if a.times is not None else "until" if a.until else "while"
-    elif isinstance(a, Retry):
-        what = f"max {a.max}"
-    elif isinstance(a, Include):
-        what = a.path.name
-    elif isinstance(a, tuple):                  # press
-        what = ", ".join(a)
-    elif isinstance(a, dict):                   # set
-        what = ", ".join(a)
-    elif isinstance(a, float):                  # sleep
-        what = f"{a:g}s"
-    elif isinstance(a, str) and step.kind == "screenshot":
-        what = a
-    else:                                        # log: its text may say anything
-        what = ""
-    return f"{step.kind} {what}".strip()
+    return step.describe()
 
 
 def junit_xml(task: Task, results: Sequence[StepResult], *, duration_s: float,

@@ -14,10 +14,8 @@ over static text, redacts secrets and writes the report.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from ..errors import EnvironmentProblem, PicoAgentError, RunInterrupted, TaskFil
 from ..task.loader import LOCATOR_KEYS
 from ..vision.scene import Seen, perceive
 from .recorder import json_yaml
+from .report import SessionReport, _WatchedScreen
 from .schema import BY_NAME, READ_ONLY, ArgumentError, check_arguments
 
 #: the name the YAML of run_task / validate_task (and each acting call's one-step
@@ -54,7 +53,7 @@ class Options:
     read_only: bool = False
     record: Path | None = None
     report: Path | None = None
-    threads: int = defaults.THREADS
+    threads: int | str = defaults.THREADS      # a count or "auto"
     task_dir: Path = field(default_factory=Path.cwd)
     allow_outside: bool = False
     #: run_task may run tasks with `launch` steps (off: a launch can start any program)
@@ -69,65 +68,6 @@ class Image:
 
     png: bytes
     info: dict
-
-
-class _WatchedScreen:
-    """The session's screen, remembering the last frame grabbed (its origin and scale
-    convert the runner's frame-pixel boxes to screen points)."""
-
-    def __init__(self, screen):
-        self.screen = screen
-        self.last = None
-
-    def grab(self):
-        self.last = self.screen.grab()
-        return self.last
-
-    def close(self) -> None:
-        self.screen.close()
-
-
-class SessionReport(Report):
-    """One ``run.jsonl`` for the whole session.  Every acting call and ``run_task`` is a
-    run of its own for the Runner (which numbers its steps from 1, writes a summary
-    and closes the report); here its step numbers and screenshot names continue the
-    session's, its summary is dropped, and the file stays open until the session ends.
-    Secrets known to the session are redacted from every record."""
-
-    def __init__(self, folder, redact: Callable[[Any], Any]):
-        super().__init__(folder)
-        self._redact = redact
-        self.offset = 0
-        self._seen = 0
-
-    def _rename(self, name: str) -> str:
-        m = re.fullmatch(r"step-(\d+)-(.+)", name)
-        return f"step-{int(m[1]) + self.offset:03d}-{m[2]}" if m else name
-
-    def image_path(self, name: str) -> Path:
-        return super().image_path(self._rename(name))
-
-    def write(self, record: dict) -> None:
-        if record.get("summary"):
-            return                      # the Runner's, at the end of each call
-        rec = dict(record)
-        if isinstance(rec.get("index"), int):
-            self._seen = max(self._seen, rec["index"])
-            rec["index"] += self.offset
-        if isinstance(rec.get("screenshot"), str):
-            rec["screenshot"] = self._rename(rec["screenshot"])
-        super().write(self._redact(rec))
-
-    def end_run(self) -> None:
-        self.offset += self._seen
-        self._seen = 0
-
-    def close(self) -> None:
-        """Kept open: the Runner closes its report after every call."""
-
-    def finish(self, summary: dict) -> None:
-        Report.write(self, summary)
-        Report.close(self)
 
 
 def _escape_vars(v: Any, key: str | None = None) -> Any:
@@ -164,18 +104,20 @@ class Session:
     line naming it, which the server returns as a tool error."""
 
     def __init__(self, options: Options, devices=None):
-        from ..devices.backend import open_devices
+        from ..agent.session import open_session
 
         self.options = options
-        self.devices = devices or open_devices(options.backend, output=options.output,
-                                               need_input=not options.read_only)
-        self.screen = _WatchedScreen(self.devices.screen)
-        self.input = self.devices.input
+        #: screen, input and vision, wired as for `picoagent run` (the screen watched)
+        self.parts = open_session(backend=options.backend, output=options.output,
+                                  threads=options.threads, devices=devices,
+                                  need_input=not options.read_only)
+        self.devices = self.parts.devices
+        self.screen = self.parts.screen = _WatchedScreen(self.parts.screen)
+        self.input = self.parts.input
         self.task_path = Path(options.task_dir).resolve() / TASK_NAME
         self.secrets: set[str] = set()
         self.stop = threading.Event()
         self._lock = threading.Lock()
-        self._vision = None
         self._seen: list[Seen] = []
         self._seen_frame = None
         self._t0 = time.monotonic()
@@ -204,10 +146,7 @@ class Session:
     # ---- plumbing --------------------------------------------------------------------
     @property
     def vision(self):
-        if self._vision is None:
-            from ..vision import Vision
-            self._vision = Vision(threads=self.options.threads)
-        return self._vision
+        return self.parts.vision
 
     @property
     def tool_names(self) -> tuple[str, ...]:
@@ -223,7 +162,7 @@ class Session:
                                     "steps": self.report.offset, "failed_at": None,
                                     "duration_s": round(time.monotonic() - self._t0, 3)})
                 self.report = None
-            self.devices.close()
+            self.parts.close()
 
     def redact(self, v: Any) -> Any:
         """``v`` with every secret typed in this session replaced by ``***``."""
@@ -266,19 +205,16 @@ class Session:
 
     def _parse_locator(self, arg: str, value: Any):
         """A client's locator, parsed by the task loader (as ``picoagent find`` does)."""
-        from ..agent.runner import bind_locator
-        from ..task import load_task
+        from ..task import parse_locator
 
-        text = f"steps:\n- wait_for: {_flow(_escape_vars(value))}\n"
         try:
-            task = load_task(self.task_path, text=text,
-                             allow_outside=self.options.allow_outside)
+            return parse_locator(_flow(_escape_vars(value)), self.task_path,
+                                 allow_outside=self.options.allow_outside)
         except TaskFileError as e:
             msg = e.message
             if e.key in LOCATOR_KEYS and not msg.startswith(e.key):
                 msg = f"{e.key}: {msg}"
             raise ArgumentError(f"argument {arg!r}: {msg}") from None
-        return bind_locator(task.steps[0].args, {}, os.environ)
 
     def _element(self, arg: str, eid: int) -> Seen:
         if not self._seen and self._seen_frame is None:
@@ -298,7 +234,6 @@ class Session:
         the RunResult, or raises ToolError with the failed step's message.  ``label``
         (what the client named: an element id, a point) is each step's label in the
         report."""
-        from ..agent import Runner
         from ..task import load_task
 
         if label:
@@ -310,8 +245,7 @@ class Session:
                              allow_outside=self.options.allow_outside)
         except TaskFileError as e:          # a value the checks above let through
             raise ToolError(f"invalid step: {task_error(e)['message']}") from None
-        runner = Runner(task, screen=self.screen, input=self.input, vision=self.vision,
-                        report=self.report, stop_event=self.stop)
+        runner = self.parts.runner(task, report=self.report, stop_event=self.stop)
         try:
             result = runner.run()
         finally:
@@ -604,13 +538,10 @@ class Session:
                                 None, "notify")
 
     def t_run_task(self, yaml, vars=None) -> dict:
-        from ..agent import Runner
-
         try:
             task = self._load(yaml, vars)
             self._refuse_unallowed(task)
-            runner = Runner(task, screen=self.screen, input=self.input, vision=self.vision,
-                            report=self.report, stop_event=self.stop)
+            runner = self.parts.runner(task, report=self.report, stop_event=self.stop)
         except TaskFileError as e:
             return {"ok": False, "exit_code": 2,
                     "errors": [task_error(e, str(self.task_path))], "steps": []}

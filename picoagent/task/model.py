@@ -1,11 +1,18 @@
 """The typed task model.  The loader builds these; the runner only reads them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from .. import defaults
+from ..errors import StepFailure
+from .interpolate import interpolate
+
+if TYPE_CHECKING:
+    from .steps import Step
 
 Region = tuple[int, int, int, int]          # x, y, w, h in screen pixels
 
@@ -68,6 +75,27 @@ class Locator:
             parts.append(f"index {self.index}")
         return " ".join(parts) or "?"
 
+    def bind(self, variables: Mapping[str, str], env: Mapping[str, str]) -> Locator:
+        """The locator with ${vars} substituted in its strings (relations too).
+
+        Raises StepFailure when a regex becomes invalid after substitution.
+        """
+        kw: dict[str, Any] = {}
+        for f in ("text", "regex"):
+            v = getattr(self, f)
+            if v is not None and "${" in v:
+                kw[f] = interpolate(v, variables, env)
+        if "regex" in kw:
+            try:
+                re.compile(kw["regex"])
+            except re.error as e:
+                raise StepFailure(f"regex {kw['regex']!r} (after substitution) is "
+                                  f"invalid: {e}") from None
+        for rel, other in self.relations():
+            if isinstance(other, Locator):
+                kw[rel] = other.bind(variables, env)
+        return replace(self, **kw) if kw else self
+
 
 @dataclass(frozen=True, kw_only=True)
 class Condition:
@@ -78,66 +106,16 @@ class Condition:
     operand: str | None = None
     timeout: float | None = None       # None: check the current screen once
 
+    @property
+    def locator(self) -> Locator | None:
+        return self.visible or self.not_visible
 
-@dataclass(frozen=True, kw_only=True)
-class Step:
-    """One step.  ``kind`` is the step name (click, type, ...); ``args`` its typed value."""
-
-    kind: str
-    args: Any
-    where: Where
-    label: str | None = None
-    optional: bool = False
-    timeout: float | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Drag:
-    source: Locator
-    target: Locator
-
-
-@dataclass(frozen=True, kw_only=True)
-class Scroll:
-    direction: str
-    amount: int = 3
-    at: Locator | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class TypeText:
-    text: str
-    into: Locator | None = None
-    clear: bool = False
-    secret: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class WaitStable:
-    region: Region | None
-    duration: float = defaults.WAIT_STABLE_FOR_S
-
-
-@dataclass(frozen=True, kw_only=True)
-class Read:
-    into: str
-    at: Locator | None = None
-    region: Region | None = None
-    pattern: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Check:
-    value: str
-    op: str
-    operand: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class Launch:
-    argv: tuple[str, ...]
-    wait: bool = False
-    detach: bool = False
+    def bind(self, variables: Mapping[str, str], env: Mapping[str, str]) -> Condition:
+        """A copy with ${vars} substituted in its locator or its operand."""
+        if self.var is not None:
+            return replace(self, operand=interpolate(self.operand, variables, env))
+        key = "visible" if self.visible is not None else "not_visible"
+        return replace(self, **{key: self.locator.bind(variables, env)})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,35 +129,13 @@ class Notify:
     headers: tuple[tuple[str, str], ...] = ()
     timeout: float = defaults.NOTIFY_TIMEOUT_S
 
-
-@dataclass(frozen=True, kw_only=True)
-class If:
-    condition: Condition
-    then: tuple[Step, ...]
-    otherwise: tuple[Step, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Repeat:
-    times: int | None = None
-    until: Condition | None = None
-    while_: Condition | None = None
-    max: int | None = None
-    steps: tuple[Step, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Retry:
-    max: int
-    steps: tuple[Step, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Include:
-    path: Path
-    vars: dict[str, str]
-    defaults: dict[str, str]           # the included file's own `vars`
-    steps: tuple[Step, ...]
+    def bind(self, variables: Mapping[str, str], env: Mapping[str, str]) -> Notify:
+        """A copy with ${vars} substituted in the URL, title, message and headers."""
+        def sub(v):
+            return None if v is None else interpolate(v, variables, env)
+        return replace(self, url=sub(self.url), title=sub(self.title),
+                       message=sub(self.message),
+                       headers=tuple((k, sub(v)) for k, v in self.headers))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,7 +149,8 @@ class Settings:
     region: Region | None = None
     max_steps: int = defaults.MAX_STEPS
     max_runtime: float = defaults.MAX_RUNTIME_S
-    threads: int | None = None
+    #: a count, "auto" (defaults.resolve_threads) or None (the command line's, else 1)
+    threads: int | str | None = None
     #: the Wayland output to capture and act on (None: the first); X11 ignores it
     output: str | None = None
     #: POSTed to after a failed run (picoagent.notify); None: no notification
@@ -221,13 +178,8 @@ class Task:
         return self.path.parent
 
 
-def walk_steps(steps: tuple[Step, ...]):
+def walk_steps(steps: tuple[Step, ...]) -> Iterator[Step]:
     """Every step, depth first, including those inside blocks and includes."""
     for s in steps:
         yield s
-        a = s.args
-        if isinstance(a, If):
-            yield from walk_steps(a.then)
-            yield from walk_steps(a.otherwise)
-        elif isinstance(a, (Repeat, Retry, Include)):
-            yield from walk_steps(a.steps)
+        yield from walk_steps(s.children())

@@ -1,11 +1,12 @@
 """The task file format as a JSON Schema (draft 2020-12), for editors and CI.
 
 Generated from the loader's own tables (:mod:`picoagent.task.loader`: ``TOP_KEYS``,
-``SETTING_TYPES``, ``LOCATOR_KEYS``, ``ELEMENT_KINDS``, ``KEYS``, ``STEP_KINDS``,
-``STEP_ARG_KEYS``, ``CONDITION_KEYS`` ...), so a key the loader learns is a key the
-schema knows.  What this module adds is the kind of value each key takes, keyed by
-those tables; :func:`task_schema` refuses to build a schema when a step kind or a
-key of the loader has no value shape here, so the two cannot drift apart silently.
+``SETTING_TYPES``, ``LOCATOR_KEYS``, ``ELEMENT_KINDS``, ``KEYS``, ``CONDITION_KEYS``
+...) and each step class's ``KEYS``, so a key the loader learns is a key the schema
+knows.  What this module adds is the kind of value each key takes, keyed by those
+tables (a step's value shape is its class's ``schema``); :func:`task_schema`
+refuses to build a schema when a key of the loader has no value shape, so the two
+cannot drift apart silently.
 
 The schema checks structure (step names, keys, value types, required keys, one-of
 rules).  What only loading can tell (undefined variables, missing images or
@@ -23,6 +24,7 @@ from typing import Any
 
 from . import loader as L
 from .durations import _UNITS
+from .steps import STEPS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -46,12 +48,12 @@ def _needs(pairs: dict[str, str]) -> list[dict]:
     return [{"if": {"required": [a]}, "then": {"required": [b]}} for a, b in pairs.items()]
 
 
-def _obj(props: dict, kind: str | None = None, required=(), needs: dict | None = None,
-         **extra) -> dict:
-    """A closed mapping; with ``kind``, its keys must be exactly ``STEP_ARG_KEYS[kind]``."""
-    if kind is not None and set(props) != set(L.STEP_ARG_KEYS[kind]):
-        raise RuntimeError(f"schema: `{kind}` keys {sorted(props)} differ from the loader's "
-                           f"{sorted(L.STEP_ARG_KEYS[kind])}")
+def _obj(props: dict, keys: tuple[str, ...] | None = None, required=(),
+         needs: dict | None = None, **extra) -> dict:
+    """A closed mapping; with ``keys`` (a step's ``KEYS``), its keys must be exactly those."""
+    if keys is not None and set(props) != set(keys):
+        raise RuntimeError(f"schema: keys {sorted(props)} differ from the loader's "
+                           f"{sorted(keys)}")
     out: dict[str, Any] = {"type": "object", "properties": props,
                            "additionalProperties": False}
     if required:
@@ -62,8 +64,17 @@ def _obj(props: dict, kind: str | None = None, required=(), needs: dict | None =
     return out
 
 
+class Shapes:
+    """What a step class's ``schema`` builds its value's shape with."""
+
+    ref = staticmethod(_ref)
+    obj = staticmethod(_obj)
+    one_of_keys = staticmethod(_one_of_keys)
+    any_case = staticmethod(_any_case)
+
+
 def _defs() -> dict[str, dict]:
-    var_name = L._VAR_NAME.pattern
+    var_name = L.VAR_NAME.pattern
     units = "|".join(sorted(_UNITS, key=len, reverse=True))
     key = "(?:" + "|".join(_any_case(k) for k in sorted(L.KEYS, key=len, reverse=True)) \
         + r"|[^\s+])"
@@ -129,71 +140,10 @@ def _defs() -> dict[str, dict]:
            "then": {"oneOf": _one_of_keys(L.COMPARISONS), "not": {"required": ["timeout"]}},
            "else": {"not": {"anyOf": _one_of_keys(L.COMPARISONS)}}})
 
-    # ---- each step's value -----------------------------------------------------
-    one_comparison = {"oneOf": _one_of_keys(L.COMPARISONS)}
-    args: dict[str, dict] = {
-        "drag": _obj({"from": _ref("locator"), "to": _ref("locator")}, "drag",
-                     required=("from", "to")),
-        "scroll": _obj({"direction": {"enum": list(L.SCROLL_DIRECTIONS)},
-                        "amount": {"type": "integer", "minimum": 1},
-                        "at": _ref("locator")}, "scroll", required=("direction",)),
-        "type": {"anyOf": [_ref("text"), _obj(
-            {"text": _ref("text"), "into": _ref("locator"), "clear": {"type": "boolean"},
-             "secret": {"type": "boolean"}}, "type", required=("text",),
-            needs={"clear": "into"})]},
-        "press": {"anyOf": [_ref("key_chord"),
-                            {"type": "array", "minItems": 1, "items": _ref("key_chord")}]},
-        "wait_stable": {"anyOf": [{"type": "null"}, _obj(
-            {"region": _ref("region"), "for": _ref("duration")}, "wait_stable")]},
-        "read": _obj({"at": _ref("locator"), "region": _ref("region"),
-                      "into": _ref("var_name"), "pattern": _ref("text")}, "read",
-                     required=("into",), oneOf=_one_of_keys(("at", "region"))),
-        "check": _obj({"value": _ref("text"), **{op: _ref("text") for op in L.COMPARISONS}},
-                      "check", required=("value",), **one_comparison),
-        "set": {"type": "object", "minProperties": 1,
-                "propertyNames": _ref("var_name"),
-                "additionalProperties": {"anyOf": [_ref("text"), {"type": "boolean"}]}},
-        "sleep": _ref("duration"),
-        "launch": {"anyOf": [
-            _ref("nonblank_text"),
-            {"type": "array", "minItems": 1, "items": _ref("text")},
-            _obj({"cmd": {"anyOf": [_ref("nonblank_text"),
-                                    {"type": "array", "minItems": 1,
-                                     "items": _ref("text")}]},
-                  "wait": {"type": "boolean"}, "detach": {"type": "boolean"}}, "launch",
-                 required=("cmd",))]},
-        "screenshot": {"type": "string", "pattern": _any_case(".png") + "$"},
-        "log": _ref("text"),
-        "notify": {"anyOf": [{"type": "string", "pattern": r"\S"}, _obj(
-            {"url": {"type": "string"}, "title": _ref("text"), "message": _ref("text"),
-             "screenshot": {"type": "boolean"}, "headers": _ref("notify_headers")},
-            "notify", required=("url",))]},
-        "if": _ref("condition"),
-        "repeat": _obj({"times": {"type": "integer", "minimum": 0},
-                        "until": _ref("condition"), "while": _ref("condition"),
-                        "max": {"type": "integer", "minimum": 1}, "steps": _ref("steps")},
-                       "repeat", required=("steps",),
-                       oneOf=_one_of_keys(("times", "until", "while")),
-                       needs={"until": "max", "while": "max"}),
-        "retry": _obj({"max": {"type": "integer", "minimum": 1}, "steps": _ref("steps")},
-                      "retry", required=("max", "steps")),
-        "include": {"anyOf": [{"type": "string"}, _obj(
-            {"file": {"type": "string"},
-             "vars": {"type": "object", "propertyNames": _ref("var_name"),
-                      "additionalProperties": _ref("text")}},
-            "include", required=("file",))]},
-    }
-    for kind in ("click", "double_click", "right_click", "move", "wait_for", "wait_gone",
-                 "expect", "expect_gone"):
-        args[kind] = _ref("locator")
-    if set(args) != set(L.STEP_KINDS):
-        raise RuntimeError(f"schema: no value shape for step(s) "
-                           f"{sorted(set(L.STEP_KINDS) - set(args))}; or unknown "
-                           f"{sorted(set(args) - set(L.STEP_KINDS))}")
-    if set(L.STEP_ARG_KEYS) - set(args):
-        raise RuntimeError("schema: STEP_ARG_KEYS names a step it does not know")
-    for kind in L.STEP_KINDS:
-        d[f"step_{kind}"] = args[kind]
+    # ---- each step's value: from its class ----------------------------------------
+    shapes = Shapes()
+    for kind, cls in STEPS.items():
+        d[f"step_{kind}"] = cls.schema(shapes)
 
     modifiers = {"label": _ref("text"), "optional": {"type": "boolean"},
                  "timeout": _ref("duration")}
@@ -217,6 +167,9 @@ def _defs() -> dict[str, dict]:
         raise RuntimeError("schema: settings.notify keys differ from the loader's")
     settings = {"duration": _ref("duration"), "fraction": _ref("fraction"),
                 "region": _ref("region"), "count": {"type": "integer", "minimum": 1},
+                "threads": {"anyOf": [{"type": "integer", "minimum": 1}, {"const": "auto"}],
+                            "description": "A count, or auto: the board's cores less "
+                                           "one, at most 4"},
                 "name": {"type": "string"},
                 "notify": {"anyOf": [{"type": "string", "pattern": r"\S"},
                                      _obj(notify_settings, required=("url",))]}}
@@ -227,7 +180,7 @@ def _defs() -> dict[str, dict]:
 def task_schema() -> dict:
     """The JSON Schema (draft 2020-12) of a task file, as a dict ready for json.dumps."""
     defs = _defs()
-    var_name = L._VAR_NAME.pattern
+    var_name = L.VAR_NAME.pattern
     top = {
         "name": _ref("text"),
         "vars": {"anyOf": [{"type": "null"}, {

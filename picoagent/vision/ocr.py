@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from ..errors import EnvironmentProblem
+from . import timing
 from .frame import Box, clip_box
 
 MIN_SIDE = 32          # detection needs some context around tiny crops
@@ -214,6 +215,7 @@ class OcrEngine:
         t = time.perf_counter()
         boxes = self._det(padded)
         self.timings["det"] = time.perf_counter() - t
+        timing.add("detect", self.timings["det"] * 1000)
         return [b for b in (clip_box((x - px, y - py, bw, bh), w, h)
                             for x, y, bw, bh in boxes) if b[2] >= 2 and b[3] >= 4]
 
@@ -235,6 +237,7 @@ class OcrEngine:
                 out[i] = TextLine(text=text.strip(), box=boxes[i], conf=float(conf),
                                   char_x=_char_positions(text, words[j], boxes[i]))
         self.timings["rec"] = time.perf_counter() - t
+        timing.add("recognise", self.timings["rec"] * 1000)
         return out  # type: ignore[return-value]
 
     def read(self, image: np.ndarray) -> list[TextLine]:

@@ -28,6 +28,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from . import timing
 from .frame import Box, clip_box
 from .geometry import iou
 from .geometry import overlaps
@@ -230,10 +231,12 @@ class TextCache:
             self._boxes, self._lines, self._quick = [], {}, None
             self.recent = []
             self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
+            timing.add("diff", self.last["diff_ms"])
             return [(0, 0, w, h)]
         if np.array_equal(self._ref, image):
             self.stats["unchanged"] += 1
             self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
+            timing.add("diff", self.last["diff_ms"])
             return []
         cells = changed_cells(self._ref, image, self._covered.shape)
         cells = cv2.dilate(cells, np.ones((3, 3), np.uint8))
@@ -248,6 +251,7 @@ class TextCache:
         self.recent = rects
         self._ref = image.copy()
         self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
+        timing.add("diff", self.last["diff_ms"])
         return rects
 
     def _grow(self, rects: list[Box]) -> list[Box]:
@@ -321,6 +325,7 @@ class TextCache:
                                     lambda: quick_text_boxes(self._ref))
             self.stats["quick_frames"] = self.stats.get("quick_frames", 0) + 1
         self.last["quick_ms"] = (time.perf_counter() - t) * 1000
+        timing.add("detect", self.last["quick_ms"])
         x, y, w, h = region
         return [b for b in self._quick
                 if x <= b[0] + b[2] / 2 <= x + w and y <= b[1] + b[3] / 2 <= y + h]

@@ -12,6 +12,7 @@ import numpy as np
 from .. import defaults
 from ..errors import TargetNotFound
 from ..task.model import Locator
+from . import timing
 from .detector import ElementDetector
 from .frame import Box, Element, Frame, Match, as_rgb_array, clip_box
 from .fuse import INNER_TEXT, label_region, name_lines
@@ -160,6 +161,7 @@ class Vision:
                                        checked=d.checked) for d in dets]
                 self._names = {}
                 self.last_timings = {"detect_ms": (time.perf_counter() - t) * 1000}
+                timing.add("elements", self.last_timings["detect_ms"])
             self._elem_key = (frame, (digest, img.shape))
         if region is None:
             return list(self._elems)

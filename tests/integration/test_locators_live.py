@@ -28,7 +28,7 @@ CASES = [
 def locate(vision, screen, tmp_path, text):
     f = tmp_path / "t.yaml"
     f.write_text(f"steps:\n  - wait_for: {text}\n")
-    loc = load_task(f).steps[0].args
+    loc = load_task(f).steps[0].target
     return vision.locate(screen.grab(), loc)
 
 
@@ -62,13 +62,13 @@ def test_image_and_point_and_offset(app, vision, screen, tmp_path):
                  "  - click: {at: [100, 200]}\n  - click: {text: Name, offset: [100, 0]}\n")
     steps = load_task(f).steps
     frame = screen.grab()
-    img = vision.locate(frame, steps[0].args)
+    img = vision.locate(frame, steps[0].target)
     assert img.element.kind == "image" and img.score > 0.95
-    pt = vision.locate(frame, steps[1].args)
+    pt = vision.locate(frame, steps[1].target)
     from picoagent.vision import frame_to_screen
     assert frame_to_screen(frame, *pt.point) == (100, 200)
     name = vision.locate(frame, Locator_text("Name"))
-    off = vision.locate(frame, steps[2].args)
+    off = vision.locate(frame, steps[2].target)
     assert off.point[0] == pytest.approx(name.point[0] + 100)
 
 

@@ -56,11 +56,9 @@ def _where(vision, screen) -> dict[str, tuple[int, int]]:
 
 
 def _loc(text):
-    from picoagent.agent.runner import bind_locator
-    from picoagent.task import load_task
+    from picoagent.task import parse_locator
 
-    task = load_task(Path("x.yaml"), text=f"steps:\n- wait_for: {text}\n")
-    return bind_locator(task.steps[0].args, {}, os.environ)
+    return parse_locator(text, Path("x.yaml"))
 
 
 def test_record_a_person_then_replay_on_a_fresh_form(tmp_path, xdisplay, vision, screen):

@@ -10,9 +10,9 @@ import pytest
 
 from picoagent.errors import TaskFileError
 from picoagent.task.loader import STEP_KINDS, load_task
-from picoagent.task.model import (Check, Condition, Drag, If, Include, Launch, Locator, Read,
-                                  Repeat, Retry, Scroll, Settings, Step, TypeText, WaitStable,
-                                  walk_steps)
+from picoagent.task.flow import If, Include, Repeat, Retry
+from picoagent.task.model import Condition, Locator, Settings, walk_steps
+from picoagent.task.steps import Drag, Read, Step, TypeText
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -134,7 +134,7 @@ def test_full_task_top_level(full_task):
                                      max_runtime=120.0, threads=2)
     assert len(task.steps) == 27
     assert [s.kind for s in task.on_failure] == ["screenshot"]
-    assert task.on_failure[0].args == "failure.png"
+    assert task.on_failure[0].path == "failure.png"
     assert task.on_failure[0].where.line == line_of(path, "failure.png")
 
 
@@ -151,82 +151,83 @@ def test_full_task_step_values(full_task, tmp_path):
     assert by["sleep"][0].where.line == line_of(path, "- sleep: 250ms")
     assert by["include"][0].where.line == line_of(path, "- include:")
 
-    click = by["click"][0].args
+    click = by["click"][0].target
     assert click.name == "save" and click.text == "Save"
     assert click.right_of.text == "Name"
 
-    dc = by["double_click"][0].args
+    dc = by["double_click"][0].target
     assert (dc.text, dc.index, dc.offset) == ("${user}", 1, (5, -3))  # not interpolated yet
 
-    rc = by["right_click"][0].args
+    rc = by["right_click"][0].target
     assert rc.regex == r"^Item \d+$" and rc.within == (10, 20, 300, 400)
 
-    assert by["move"][0].args.at == (100, 200)
+    assert by["move"][0].target.at == (100, 200)
 
-    drag = by["drag"][0].args
+    drag = by["drag"][0]
     assert isinstance(drag, Drag)
     assert drag.source.name == "icon"
     assert drag.source.image == (tmp_path / "icon.png").resolve()
     assert drag.source.confidence == 0.8
     assert drag.target.text == "Trash" and drag.target.below.text == "Desktop"
 
-    assert by["scroll"][0].args == Scroll(direction="down", amount=5,
-                                          at=by["scroll"][0].args.at)
-    assert by["scroll"][0].args.at.text == "List"
+    sc = by["scroll"][0]
+    assert (sc.direction, sc.amount, sc.at.text) == ("down", 5, "List")
 
-    ty = by["type"][0].args
+    ty = by["type"][0]
     assert isinstance(ty, TypeText)
     assert (ty.text, ty.into.text, ty.clear, ty.secret) == ("hello ${user}", "Name", True, True)
 
-    assert by["press"][0].args == ("ctrl+s", "enter")
+    assert by["press"][0].keys == ("ctrl+s", "enter")
 
     wf = by["wait_for"][0]
-    assert (wf.args.text, wf.timeout, wf.label, wf.optional) == ("Done", 30.0, "wait done", False)
-    assert by["wait_gone"][0].args.text == "Loading"
-    assert by["wait_stable"][0].args == WaitStable(region=(0, 0, 100, 100), duration=2.0)
-    assert by["expect"][0].args.text == "Saved"
+    assert (wf.target.text, wf.timeout, wf.label, wf.optional) == ("Done", 30.0, "wait done", False)
+    assert by["wait_gone"][0].target.text == "Loading"
+    ws = by["wait_stable"][0]
+    assert (ws.region, ws.duration) == ((0, 0, 100, 100), 2.0)
+    assert by["expect"][0].target.text == "Saved"
     eg = by["expect_gone"][0]
-    assert eg.args.text == "Error" and eg.optional is True
+    assert eg.target.text == "Error" and eg.optional is True
 
-    rd = by["read"][0].args
+    rd = by["read"][0]
     assert isinstance(rd, Read)
     assert (rd.into, rd.pattern, rd.region) == ("total", r"\d+", None)
     assert rd.at.text == "Total" and rd.at.right_of.text == "Amount"
 
-    assert by["check"][0].args == Check(value="${total}", op="matches", operand=r"^\d+$")
-    assert by["set"][0].args == {"greeting": "hi ${user}"}
-    assert by["sleep"][0].args == 0.25
-    assert by["launch"][0].args == Launch(argv=("xterm", "-e", "echo hi"), wait=True,
-                                          detach=False)
-    assert by["screenshot"][0].args == "shot.png"
-    assert by["log"][0].args == "count is ${count} in ${env.HOME_DIR}"
+    ck = by["check"][0]
+    assert (ck.value, ck.op, ck.operand) == ("${total}", "matches", r"^\d+$")
+    assert by["set"][0].values == {"greeting": "hi ${user}"}
+    assert by["sleep"][0].seconds == 0.25
+    la = by["launch"][0]
+    assert (la.argv, la.wait, la.detach) == (("xterm", "-e", "echo hi"), True, False)
+    assert by["screenshot"][0].path == "shot.png"
+    assert by["log"][0].message == "count is ${count} in ${env.HOME_DIR}"
 
-    cond = by["if"][0].args
+    cond = by["if"][0]
     assert isinstance(cond, If)
     assert cond.condition == Condition(var="greeting", op="equals", operand="hi alice")
-    assert [s.args.text for s in cond.then] == ["OK"]
-    assert [s.args.text for s in cond.otherwise] == ["Cancel"]
+    assert [s.target.text for s in cond.then] == ["OK"]
+    assert [s.target.text for s in cond.otherwise] == ["Cancel"]
 
-    r_times, r_until, r_while = (s.args for s in by["repeat"])
+    r_times, r_until, r_while = by["repeat"]
     assert isinstance(r_times, Repeat)
     assert (r_times.times, r_times.until, r_times.while_) == (2, None, None)
-    assert r_times.steps[0].args.text == "Next"
+    assert r_times.steps[0].target.text == "Next"
     assert r_until.max == 10 and r_until.until.visible.text == "Finished"
     assert r_until.until.timeout == 1.0
-    assert r_until.steps[0].args == ("tab",)
+    assert r_until.steps[0].keys == ("tab",)
     assert r_while.max == 4 and r_while.while_.not_visible.text == "Ready"
     assert r_while.while_.timeout is None
-    assert r_while.steps[0].args == 1.0
+    assert r_while.steps[0].seconds == 1.0
 
-    rt = by["retry"][0].args
-    assert isinstance(rt, Retry) and rt.max == 3 and rt.steps[0].args.text == "Retry"
+    rt = by["retry"][0]
+    assert isinstance(rt, Retry) and rt.max == 3 and rt.steps[0].target.text == "Retry"
 
-    inc = by["include"][0].args
+    inc = by["include"][0]
     assert isinstance(inc, Include)
     assert inc.path == (tmp_path / "sub.yaml").resolve()
     assert inc.vars == {"who": "bob"}
     assert inc.defaults == {"who": "nobody"}
-    assert inc.steps[0].kind == "type" and inc.steps[0].args.text == "hi ${who}"
+    assert inc.steps[0].kind == "type" and inc.steps[0].text == "hi ${who}"
     assert inc.steps[0].where.file == str((tmp_path / "sub.yaml").resolve())
     assert inc.steps[0].where.line == 4
 
@@ -237,12 +238,12 @@ def test_defaults_when_settings_absent(tmp_path):
     assert task.name == "plain"          # file stem when no name
     assert task.settings == Settings()
     assert task.on_failure == ()
-    assert task.steps[0].args == Locator(text="OK", where=task.steps[0].args.where)
+    assert task.steps[0].target == Locator(text="OK", where=task.steps[0].target.where)
 
 
 def test_text_argument_used_instead_of_file(tmp_path):
     task = load_task(tmp_path / "nothere.yaml", text="steps:\n  - click: Go\n")
-    assert task.steps[0].args.text == "Go"
+    assert task.steps[0].target.text == "Go"
     assert task.steps[0].where.line == 2
 
 
@@ -253,8 +254,8 @@ def test_text_argument_used_instead_of_file(tmp_path):
 def test_yaml11_booleans_are_text(tmp_path, word):
     p = write(tmp_path, "t.yaml", f"steps:\n  - click: {word}\n")
     task = load_task(p)
-    assert task.steps[0].args.text == word
-    assert isinstance(task.steps[0].args.text, str)
+    assert task.steps[0].target.text == word
+    assert isinstance(task.steps[0].target.text, str)
 
 
 def test_true_is_still_a_boolean(tmp_path):
@@ -305,7 +306,7 @@ def test_named_targets_resolve(tmp_path):
     assert save.right_of == task.targets["name_field"]
     assert save.right_of.name == "name_field"
     assert save.where.line == line_of(p, "save: {")
-    s1, s2, s3 = (s.args for s in task.steps)
+    s1, s2, s3 = (s.target for s in task.steps)
     assert s1 is save
     # a target with extra keys is a new, unnamed locator built on the target
     assert (s2.name, s2.text, s2.offset, s2.right_of) == (None, "Save", (3, 4), save.right_of)
@@ -315,7 +316,7 @@ def test_named_targets_resolve(tmp_path):
 def test_kind_locator_accepted_when_model_available(tmp_path):
     p = write(tmp_path, "t.yaml", "steps:\n  - click: {kind: checkbox, checked: true}\n")
     task = load_task(p, element_kinds_available=True)
-    assert (task.steps[0].args.kind, task.steps[0].args.checked) == ("checkbox", True)
+    assert (task.steps[0].target.kind, task.steps[0].target.checked) == ("checkbox", True)
 
 
 def test_kind_locator_refused_when_the_model_is_missing(tmp_path):
@@ -341,11 +342,11 @@ def test_include_with_vars_and_undefined_in_included_file(tmp_path):
                 username: alice
         """)
     task = load_task(p)
-    inc = task.steps[0].args
+    inc = task.steps[0]
     assert inc.vars == {"username": "alice"}
     assert inc.defaults == {"password": "secret"}
-    assert [s.args.into.text for s in inc.steps] == ["User", "Password"]
-    assert inc.steps[1].args.secret is True
+    assert [s.into.text for s in inc.steps] == ["User", "Password"]
+    assert inc.steps[1].secret is True
 
     # the same include without vars: ${username} is undefined, reported in the included file
     write(tmp_path, "t2.yaml", "steps:\n  - include: lib/login.yaml\n")
@@ -369,8 +370,9 @@ def test_on_failure_parsed(tmp_path):
           - log: failed
         """)
     task = load_task(p)
-    assert [(s.kind, s.args) for s in task.on_failure] == [
-        ("screenshot", "fail.png"), ("press", ("esc",)), ("log", "failed")]
+    assert [s.describe() for s in task.on_failure] == [
+        "screenshot fail.png", "press esc", "log"]
+    assert task.on_failure[2].message == "failed"
     assert task.on_failure[1].where.line == line_of(p, "press: esc")
 
 
@@ -593,7 +595,7 @@ def test_not_utf8_reports_line(tmp_path):
 
 def test_env_var_defined_passes_and_default_env_is_os_environ(tmp_path, monkeypatch):
     p = write(tmp_path, "t.yaml", "steps:\n  - log: \"${env.PICO_UNIT_X}\"\n")
-    assert load_task(p, env={"PICO_UNIT_X": "1"}).steps[0].args == "${env.PICO_UNIT_X}"
+    assert load_task(p, env={"PICO_UNIT_X": "1"}).steps[0].message == "${env.PICO_UNIT_X}"
     monkeypatch.delenv("PICO_UNIT_X", raising=False)
     with pytest.raises(TaskFileError):
         load_task(p)
@@ -608,20 +610,20 @@ def test_variable_defined_by_set_or_read_is_not_undefined(tmp_path):
           - read: {region: [0, 0, 10, 10], into: b}
           - type: "${a}${b}"
         """)
-    assert load_task(p, env={}).steps[2].args.text == "${a}${b}"
+    assert load_task(p, env={}).steps[2].text == "${a}${b}"
 
 
 def test_literal_dollar_brace_is_not_a_reference(tmp_path):
     p = write(tmp_path, "t.yaml", "steps:\n  - type: \"cost $${price}\"\n")
-    assert load_task(p, env={}).steps[0].args.text == "cost $${price}"
+    assert load_task(p, env={}).steps[0].text == "cost $${price}"
 
 
 @pytest.mark.parametrize("written", ["12:30", "010", "1.50"])
 def test_unquoted_number_like_text_is_kept_as_written(tmp_path, written):
     p = write(tmp_path, "t.yaml", f"steps:\n  - type: {written}\n  - click: {written}\n")
     task = load_task(p, env={})
-    assert task.steps[0].args.text == written
-    assert task.steps[1].args.text == written
+    assert task.steps[0].text == written
+    assert task.steps[1].target.text == written
 
 
 def test_undefined_variable_in_included_files_vars_is_reported(tmp_path):

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from picoagent.agent.runner import bind_locator
 from picoagent.errors import TargetNotFound
 from picoagent.mcp.recorder import Recorder, _flow, _text_value, locator_for
 from picoagent.mcp.schema import BY_NAME, TOOLS, ArgumentError, check_arguments
@@ -88,7 +87,7 @@ def test_any_json_arguments_pass_or_raise_argument_error(tool, args):
 def test_recorded_text_locators_read_back_as_the_same_text(text):
     task = load_task(Path("/tmp/rec.yaml"),
                      text=f"steps:\n  - click: {_flow(_text_value(text))}\n")
-    loc = bind_locator(task.steps[0].args, {}, {})
+    loc = task.steps[0].target.bind({}, {})
     assert loc.text == text
 
 
@@ -106,8 +105,8 @@ def test_recording_is_a_valid_task_with_secrets_as_variables(tmp_path):
     task = load_task(out, {"secret_1": "x"})
     assert [s.kind for s in task.steps] == ["type", "type", "click", "press"]
     assert task.secrets == frozenset({"secret_1"})
-    assert task.steps[2].args.text == "@home"
-    assert task.steps[3].args == ("tab", "n")
+    assert task.steps[2].target.text == "@home"
+    assert task.steps[3].keys == ("tab", "n")
     assert list(tmp_path.iterdir()) == [out]              # no temporary file left over
 
 
@@ -200,7 +199,7 @@ class _Frame:
 
 def _parse(arg, value):
     task = load_task(Path("/tmp/x.yaml"), text=f"steps:\n- wait_for: {json.dumps(value)}\n")
-    return task.steps[0].args
+    return task.steps[0].target
 
 
 def test_an_element_is_recorded_by_its_name_unless_that_is_ambiguous():

@@ -187,3 +187,24 @@ def test_pointer_is_moved_off_once_while_a_target_is_missing(tmp_path, vision, f
         assert "pointer moved off" not in (res.steps[2].message or "")
     else:
         assert moves == [], inp.actions
+
+
+def test_each_step_says_where_its_time_went(tmp_path):
+    from picoagent.vision import Vision
+    res, _ = run(tmp_path, Vision(threads=1), """
+        steps:
+          - retry:
+              max: 1
+              steps:
+                - click: {text: OK, right_of: Cancel}
+          - log: done
+        """)
+    click, retry, log = res.steps
+    stages = {"capture_ms", "diff_ms", "detect_ms", "recognise_ms", "elements_ms", "act_ms"}
+    assert set(click.timings) == stages | {"locate_ms"}
+    assert click.timings["detect_ms"] > 0 and click.timings["recognise_ms"] > 0
+    assert click.timings["capture_ms"] >= 0 and click.timings["act_ms"] >= 0
+    # a block's figures hold its steps'; a step that looks at nothing has zeros
+    assert all(retry.timings[k] >= click.timings[k] for k in stages)
+    assert set(log.timings) == stages and not any(log.timings.values())
+    assert sum(click.timings[k] for k in stages) <= click.ms
