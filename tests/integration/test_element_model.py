@@ -112,6 +112,19 @@ def test_named_widgets_found_on_real_screens(detector, name, kind, text):
     assert found >= max(1, len(want) // 2), (name, kind, found, len(want))
 
 
+def test_refine_min_score_leaves_the_rest_unchanged(detector):
+    # detect passes its threshold to refine, which stops at the first detection under
+    # it: the result must be refine's whole output cut at that score, and detect's
+    from picoagent.vision.checks import refine
+
+    for name in ("web_kiosk_start", "web_bs_dashboard", "web_doc_node_fs"):
+        image = np.asarray(Image.open(DATA / f"{name}.png").convert("RGB"))
+        dets, thr = detector.candidates(image)
+        assert 0 < thr < 1 and any(d.score < thr for d in dets)
+        want = [d for d in refine(image, dets) if d.score >= thr]
+        assert want and refine(image, dets, min_score=thr) == want == detector.detect(image)
+
+
 def test_checked_state_on_real_checkboxes(detector):
     """Every checkbox of the real set the model finds gets its state right, mostly."""
     right = total = 0

@@ -550,6 +550,44 @@ def test_link_extent_follows_a_coloured_link_through_its_spaces(colour, bg):
     assert got[1] == 9 and got[3] == 22            # the line's box keeps its height
 
 
+def test_link_extent_follows_a_long_link_past_its_first_window():
+    # link_extent works on a window around the box and widens it while the run
+    # reaches its edge: a link many windows long is still followed to its end
+    words = "readFileSync(path, options).toString().split(separator).map(Number)"
+    img, sp = line_of([("See ", BLACK), (words, BLUE), (" for more.", BLACK)])
+    (a0, a1) = sp[1]
+    assert a1 - a0 > 400                           # past several widenings (~40 px each way)
+    got = link_extent(img, (a0 - 1, 9, 40, 22))
+    assert got is not None
+    assert abs(got[0] - a0) <= 3 and abs(got[0] + got[2] - a1) <= 3, (got, sp)
+
+
+@pytest.mark.parametrize("colour,bg", [(BLUE, (255, 255, 255)), (GREEN, (250, 250, 245)),
+                                       ((110, 168, 254), (33, 37, 41)), (BLACK, (255, 255, 255))])
+def test_inner_words_are_the_words_of_the_inner_box(colour, bg):
+    # check_link reuses a box's words for the tighter box drawn in to their ink
+    img, sp = line_of([("Release notes", colour)], bg=bg)
+    a0, a1 = sp[0]
+    for loose in ((a0 - 6, 6, a1 - a0 + 12, 28), (a0 - 2, 8, a1 - a0 + 3, 25)):
+        words = links._words(img[loose[1]:loose[1] + loose[3], loose[0]:loose[0] + loose[2], :3])
+        tight = links.link_words(img, loose, words)
+        assert tight is not None and tight != loose
+        x, y, w, h = tight
+        want = links._words(img[y:y + h, x:x + w, :3])
+        got = links._inner_words(img, tight, loose, words)
+        assert all(np.array_equal(a, b) for a, b in zip(got, want))
+
+
+def test_masked_mean_is_numpys():
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        h, w = rng.integers(1, 40, 2)
+        reg = rng.integers(0, 256, (h, w + 2, 3), dtype=np.uint8)[:, 1:-1]    # a view, as a box's
+        mask = rng.random((h, w)) < rng.random()
+        if mask.any():
+            assert np.array_equal(links._masked_mean(reg, mask), reg[mask].mean(0))
+
+
 def test_link_extent_stops_between_two_links():
     # "Help | Terms": the bar between two blue links is black
     img, sp = line_of([("Help", BLUE), (" | ", BLACK), ("Terms", BLUE)])

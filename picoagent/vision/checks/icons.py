@@ -29,15 +29,17 @@ def icon_extent(image: np.ndarray, box: tuple[int, int, int, int]):
         return None
     cx0, cy0 = x - x0 + w // 4, y - y0 + h // 4
     for bg in backgrounds_for(image, window, box):
-        ink = (channel_diff(win, bg) > C.icon_ink_diff).astype(np.uint8)
-        _, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        ink = (channel_diff(win, bg) > C.icon_ink_diff).view(np.uint8)
+        n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
         core = lab[cy0:cy0 + max(1, h - h // 2), cx0:cx0 + max(1, w - w // 2)]
-        parts = [i for i in np.unique(core).tolist() if i]
-        if not parts:
+        # the labels found in the core, the background (0) left out: one count a label
+        parts = np.flatnonzero(np.bincount(core.ravel(), minlength=n)[1:]) + 1
+        if not parts.size:
             continue
-        bx0, by0 = min(st[i, 0] for i in parts), min(st[i, 1] for i in parts)
-        bx1 = max(st[i, 0] + st[i, 2] for i in parts)
-        by1 = max(st[i, 1] + st[i, 3] for i in parts)
+        st = st[parts]
+        bx0, by0 = int(st[:, 0].min()), int(st[:, 1].min())
+        bx1 = int((st[:, 0] + st[:, 2]).max())
+        by1 = int((st[:, 1] + st[:, 3]).max())
         if not _touches_rim((bx0, by0, bx1 - bx0, by1 - by0), window, *image.shape[1::-1]):
             return (int(bx0 + x0), int(by0 + y0), int(bx1 - bx0), int(by1 - by0))
     return None

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from .config import CONFIG as C
-from .shapes import _commonest, _raised, _rim, channel_diff, search_window, shapes_per_background
+from .shapes import _commonest, _fill, _raised, _rim, channel_diff, search_window, shapes_per_background
 
 
 INDICATOR_KINDS = ("checkbox", "radio")
@@ -45,7 +45,7 @@ def find_outline(image: np.ndarray, box: tuple[int, int, int, int]):
         for b, mask, pts, at_rim in found:
             if at_rim:
                 continue                # part of something larger (a field, a panel)
-            if mask.mean() < C.solid_min_fill:       # a glyph or a tick, not a solid shape
+            if _fill(mask) < C.solid_min_fill:       # a glyph or a tick, not a solid shape
                 continue
             if best is None or b[2] * b[3] > best[0][2] * best[0][3]:
                 ratio = corner_ratio(pts, b[0] - x0, b[1] - y0, b[2], b[3])
@@ -59,7 +59,7 @@ def shape_fit(mask: np.ndarray, round_: bool) -> float:
     """How well a solid shape (its bounding box cut out) fills the ideal indicator:
     IoU with the inscribed disk, or the fraction of the box it fills."""
     if not round_:
-        return float(mask.mean())
+        return _fill(mask)
     h, w = mask.shape
     yy, xx = np.mgrid[0:h, 0:w]
     disk = ((xx - (w - 1) / 2.0) / (w / 2.0)) ** 2 + ((yy - (h - 1) / 2.0) / (h / 2.0)) ** 2 <= 1

@@ -85,13 +85,16 @@ def _check(image: np.ndarray, d, outlines: dict | None = None):
     return CHECKS[d.kind](image, d, outlines)
 
 
-def refine(image: np.ndarray, detections: list, *, same_iou: float = C.same_iou) -> list:
+def refine(image: np.ndarray, detections: list, *, same_iou: float = C.same_iou,
+           min_score: float = 0.0) -> list:
     """Every check of :data:`CHECKS` on the detections of its kinds, best scored
     first; then, as two detections snapped to the same outline are one element,
     of same-kind boxes overlapping by more than ``same_iou`` only the higher
     scored is kept, and of NESTED_KINDS boxes one inside the other; a detection
     of a CONTENT_KINDS kind scored from C.blank_floor with nothing inside its box
-    is dropped."""
+    is dropped.  Detections scored under ``min_score`` after the checks are left
+    out (the caller's threshold): they could only have stood in the way of
+    lower-scored ones, so the others are the same as without it."""
     # A budget: at most C.max_checked candidates of a kind are checked; the rest keep
     # the model's box and score (a busy page has 40 field candidates).  A candidate
     # overlapping an element already found by a check (C.found_iou) is a lower-scored
@@ -121,6 +124,8 @@ def refine(image: np.ndarray, detections: list, *, same_iou: float = C.same_iou)
     kept: list = []
     by_kind: dict = {}
     for d in sorted(out, key=lambda d: -d.score):
+        if d.score < min_score:
+            break                       # and all after it: the order is by score
         if d.kind in CONTENT_KINDS and d.score >= C.blank_floor and is_blank(image, d.box):
             continue
         if d.kind in VERIFIED_KINDS:

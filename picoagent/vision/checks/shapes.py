@@ -123,8 +123,13 @@ def _strong_ink(reg: np.ndarray, bg: np.ndarray, floor: float, rel: float) -> np
     """Pixels of ``reg`` whose largest channel difference from ``bg`` exceeds
     ``floor`` and ``rel`` of the largest difference in ``reg``: words and marks,
     not anti-aliasing or a faint border."""
+    return _strong_ink_diff(reg, bg, floor, rel)[0]
+
+
+def _strong_ink_diff(reg: np.ndarray, bg: np.ndarray, floor: float, rel: float):
+    """:func:`_strong_ink`, and the :func:`channel_diff` it thresholds: (ink, diff)."""
     d = channel_diff(reg, bg)
-    return d > max(floor, rel * int(d.max()))
+    return d > max(floor, rel * int(d.max())), d
 
 
 def search_window(image: np.ndarray, box, px: int, py: int) -> tuple[int, int, int, int]:
@@ -259,15 +264,27 @@ def _touches_rim(b, window, W: int, H: int) -> bool:
 def _solid(found) -> list:
     """The boxes of :func:`_outlines` results that are solid rectangles (filling
     C.field_min_fill of their box) wholly inside the searched window."""
-    return [b for b, mask, _, at_rim in found if not at_rim and mask.mean() >= C.field_min_fill]
+    return [b for b, mask, _, at_rim in found if not at_rim and _fill(mask) >= C.field_min_fill]
+
+
+def _fill(mask: np.ndarray) -> float:
+    """The share of a 0/1 mask that is 1: ``mask.mean()``, the same number (an exact
+    count over the size, correctly rounded either way) without numpy's mean wrapper."""
+    return np.count_nonzero(mask) / mask.size
 
 
 def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
     """Runs [start, end) of True in a 1-D ``mask``, gaps of up to ``gap`` bridged."""
+    starts, ends = _run_bounds(mask, gap)
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _run_bounds(mask: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_runs` as two arrays: the runs' starts and their ends."""
     idx = np.flatnonzero(mask)
     if idx.size == 0:
-        return []
+        return idx, idx
     breaks = np.flatnonzero(np.diff(idx) > gap + 1)
     starts = np.concatenate(([idx[0]], idx[breaks + 1]))
     ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
-    return list(zip(starts.tolist(), ends.tolist()))
+    return starts, ends
