@@ -6,6 +6,7 @@ Prints one table of figures, each with the baseline measured in the same run and
 the ratio.  Figures, not assertions: the machines are noisy.
 
     .venv/bin/python benchmarks/perception.py [--threads 1] [--json out.json]
+    .venv/bin/python benchmarks/perception.py --only full    # full perception alone
 
 Needs an X display for the idle-CPU and RSS figures; starts a private Xvfb
 when DISPLAY is unset.
@@ -35,6 +36,7 @@ from picoagent.vision.frame import as_rgb_array  # noqa: E402
 from tests.helpers import cpu_seconds, start_xvfb  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
+ELEMENT_SETS = (ROOT / "tests" / "data" / "elements", ROOT / "tests" / "data" / "elements_holdout")
 
 
 def contains(box, pt) -> bool:
@@ -62,12 +64,8 @@ def machine() -> str:
 
 
 def text_figures(threads: int) -> dict:
-    from rapidocr import RapidOCR
-
     corpus = json.loads((CORPUS / "corpus.json").read_text())
-    base = RapidOCR(params={"Global.log_level": "warning",
-                            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-                            "EngineConfig.onnxruntime.inter_op_num_threads": 1})
+    base = rapidocr_baseline(threads)
     shared = Vision(threads=threads)
     shared.ocr._load()
     ours_t, base_t, warm_t = [], [], []
@@ -129,8 +127,111 @@ def text_figures(threads: int) -> dict:
             "changed_area": pair["changed"]}
 
 
+def rapidocr_baseline(threads: int):
+    from rapidocr import RapidOCR
+
+    return RapidOCR(params={"Global.log_level": "warning",
+                            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                            "EngineConfig.onnxruntime.inter_op_num_threads": 1})
+
+
+def full_screens() -> list[tuple[str, object, list[dict]]]:
+    """(name, RGB image, corpus targets) of every full 1280x720 real screenshot: the
+    corpus screens and the element sets' whole-screen captures."""
+    from PIL import Image
+
+    corpus = json.loads((CORPUS / "corpus.json").read_text())
+    out = [(s["image"], as_rgb_array(CORPUS / s["image"]), s["targets"])
+           for s in corpus["screens"]]
+    for d in ELEMENT_SETS:
+        for p in sorted(d.glob("*.png")):
+            if Image.open(p).size == (1280, 720):
+                out.append((f"{d.name}/{p.name}", as_rgb_array(p), []))
+    return out
+
+
+def full_figures(threads: int) -> dict:
+    """Full perception (every element and all text, cold: a new screen) by
+    ``Vision.perceive`` (``picoagent inspect``) and ``scene.perceive`` (MCP observe,
+    ``record``) against rapidocr's default full-frame call on the same image."""
+    import hashlib
+
+    from picoagent.vision import scene
+
+    base = rapidocr_baseline(threads)
+    shared = Vision(threads=threads)
+    shared.ocr._load()
+    shared.elements(Frame(full_screens()[0][1]))    # load the element model
+    times: dict[str, list[float]] = {"base": [], "vision": [], "scene": []}
+    hits = {"base": 0, "vision": 0, "scene": 0}
+    n = 0
+    digest = hashlib.blake2b(digest_size=8)
+    for name, img, targets in full_screens():
+        t = time.perf_counter()
+        res = base(img[:, :, ::-1].copy())
+        times["base"].append(time.perf_counter() - t)
+        base_lines = []
+        for txt, q in zip(res.txts or (), res.boxes if res.boxes is not None else ()):
+            xs, ys = [p[0] for p in q], [p[1] for p in q]
+            base_lines.append((txt, (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))))
+        v = Vision(ocr=shared.ocr, detector=shared.detector)
+        t = time.perf_counter()
+        seen = v.perceive(Frame(img))
+        times["vision"].append(time.perf_counter() - t)
+        vision_lines = [(e.text, e.box) for e in seen if e.source == "ocr"]
+        model = [(e.kind, e.box) for e in seen if e.source == "model"]
+        digest.update(repr((name, model)).encode())
+        v = Vision(ocr=shared.ocr, detector=shared.detector)
+        t = time.perf_counter()
+        named = scene.perceive(v, Frame(img))
+        times["scene"].append(time.perf_counter() - t)
+        digest.update(repr([(s.element.kind, s.element.box) for s in named
+                            if s.element.source == "model"]).encode())
+        scene_lines = [(s.element.text or "", s.element.box) for s in named]
+        for tg in targets:
+            n += 1
+            truth = centre(tg["box"])
+            for key, lines in (("base", base_lines), ("vision", vision_lines),
+                               ("scene", scene_lines)):
+                hits[key] += any(tg["text"].lower() in (txt or "").lower()
+                                 and contains(box, truth) for txt, box in lines)
+    return {"screens": len(times["base"]), "targets": n,
+            **{f"{k}_ms": median_ms(v) for k, v in times.items()},
+            **{f"{k}_total_ms": sum(v) * 1000 for k, v in times.items()},
+            **{f"{k}_hit": v for k, v in hits.items()},
+            "elements_digest": digest.hexdigest()}
+
+
+def full_rows(ff: dict) -> list[tuple[str, str, str, str]]:
+    b = ff["base_total_ms"]
+    return [
+        (f"full perception, `Vision.perceive` ({ff['screens']} screens, total)",
+         f"{ff['vision_total_ms']:.0f} ms", f"{b:.0f} ms rapidocr full-frame calls",
+         f"{ff['vision_total_ms'] / b:.2f}x the time"),
+        ("  median per screen", f"{ff['vision_ms']:.0f} ms", f"{ff['base_ms']:.0f} ms",
+         f"{ff['vision_ms'] / ff['base_ms']:.2f}x"),
+        ("full perception, `scene.perceive` (total)", f"{ff['scene_total_ms']:.0f} ms",
+         f"{b:.0f} ms", f"{ff['scene_total_ms'] / b:.2f}x the time"),
+        ("  median per screen", f"{ff['scene_ms']:.0f} ms", f"{ff['base_ms']:.0f} ms",
+         f"{ff['scene_ms'] / ff['base_ms']:.2f}x"),
+        ("  text recall, corpus targets (`Vision.perceive` / `scene`)",
+         f"{ff['vision_hit']}/{ff['targets']} / {ff['scene_hit']}/{ff['targets']}",
+         f"{ff['base_hit']}/{ff['targets']}", ""),
+        ("  elements of both (digest of kinds and boxes)", ff["elements_digest"], "", ""),
+    ]
+
+
+def print_table(rows, header: str) -> None:
+    print(header)
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    head = ("figure", "picoagent", "baseline (same run)", "ratio")
+    print("  ".join(h.ljust(w[i]) for i, h in enumerate(head)))
+    for r in rows:
+        print("  ".join(c.ljust(w[i]) for i, c in enumerate(r)))
+
+
 def image_figures() -> dict:
-    import pyscreeze   # what pyautogui.locateOnScreen calls, minus the screenshot
+    import pyscreeze  # what pyautogui.locateOnScreen calls, minus the screenshot
 
     screen = as_rgb_array(CORPUS / "tk_app.png")
     icon = ROOT / "examples" / "images" / "settings-icon.png"
@@ -226,50 +327,61 @@ def process_figures(threads: int) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--only", choices=("find", "full"),
+                    help="only the text finds (and image/process figures), or only full "
+                         "perception")
     ap.add_argument("--json", help="also write the figures here")
     args = ap.parse_args()
     print(f"machine: {machine()}", flush=True)
-    print("measuring text targets on the corpus (baseline: rapidocr full-frame call)...",
-          flush=True)
-    tf = text_figures(args.threads)
-    print("measuring image targets...", flush=True)
-    imf = image_figures()
-    print("measuring a real `picoagent run` (idle CPU, peak RSS)...", flush=True)
-    pf = process_figures(args.threads)
-    rows = [
-        ("cold find, median (new screen)", f"{tf['cold_ms']:.0f} ms",
-         f"{tf['base_ms']:.0f} ms full-frame OCR + substring",
-         f"{tf['base_ms'] / tf['cold_ms']:.1f}x faster"),
-        ("  hit rate (box holds true centre)", f"{tf['ours_hit']}/{tf['targets']}",
-         f"{tf['base_hit']}/{tf['targets']}", ""),
-        ("warm find, median (unchanged screen)", f"{tf['warm_ms']:.2f} ms",
-         f"{tf['cold_ms']:.0f} ms cold find", f"{tf['cold_ms'] / tf['warm_ms']:.0f}x faster"),
-        ("partial change (dialog over ~20%)", f"{tf['partial_ms']:.0f} ms",
-         f"{tf['partial_cold_ms']:.0f} ms cold find",
-         f"{100 * tf['partial_ms'] / tf['partial_cold_ms']:.0f}% of cold"),
-        ("  hit rate after the change", f"{tf['partial_hit']}/{tf['partial_n']}", "", ""),
-    ]
-    for scale, f in imf.items():
-        rows.append((f"image target at {scale}x", f"{f['ours_ms']:.1f} ms "
-                     f"({'found' if f['ours_found'] else 'MISSED'})",
-                     f"{f['base_ms']:.1f} ms pyautogui/pyscreeze confidence=0.9 "
-                     f"({'found' if f['base_found'] else 'missed'})",
-                     f"{f['base_ms'] / f['ours_ms']:.1f}x faster"))
-    rows.append(("idle CPU, waiting for absent target", f"{pf['idle_cpu_pct']:.1f}% of a core",
-                 f"first 5 s of the wait: {pf['first_5s_cpu_s']:.1f} s CPU (cold search)", ""))
-    rows.append(("peak RSS, `picoagent run` demo", f"{pf['demo_peak_rss_mb']:.0f} MB",
-                 "-", "demo passed" if pf["demo_ok"] else "DEMO FAILED"))
-    print(f"\ncorpus: {tf['screens']} real screenshots, {tf['targets']} text targets; "
-          f"--threads {args.threads}")
-    w = [max(len(r[i]) for r in rows) for i in range(4)]
-    head = ("figure", "picoagent", "baseline (same run)", "ratio")
-    print("  ".join(h.ljust(w[i]) for i, h in enumerate(head)))
-    for r in rows:
-        print("  ".join(c.ljust(w[i]) for i, c in enumerate(r)))
+    figures: dict = {"machine": machine()}
+    if args.only != "full":
+        print("measuring text targets on the corpus (baseline: rapidocr full-frame call)...",
+              flush=True)
+        tf = figures["text"] = text_figures(args.threads)
+        print("measuring image targets...", flush=True)
+        imf = image_figures()
+        figures["image"] = {str(k): v for k, v in imf.items()}
+        print("measuring a real `picoagent run` (idle CPU, peak RSS)...", flush=True)
+        pf = figures["process"] = process_figures(args.threads)
+    if args.only != "find":
+        print("measuring full perception (baseline: rapidocr full-frame call)...", flush=True)
+        ff = figures["full"] = full_figures(args.threads)
+    if args.only != "full":
+        rows = [
+            ("cold find, median (new screen)", f"{tf['cold_ms']:.0f} ms",
+             f"{tf['base_ms']:.0f} ms full-frame OCR + substring",
+             f"{tf['base_ms'] / tf['cold_ms']:.1f}x faster"),
+            ("  hit rate (box holds true centre)", f"{tf['ours_hit']}/{tf['targets']}",
+             f"{tf['base_hit']}/{tf['targets']}", ""),
+            ("warm find, median (unchanged screen)", f"{tf['warm_ms']:.2f} ms",
+             f"{tf['cold_ms']:.0f} ms cold find",
+             f"{tf['cold_ms'] / tf['warm_ms']:.0f}x faster"),
+            ("partial change (dialog over ~20%)", f"{tf['partial_ms']:.0f} ms",
+             f"{tf['partial_cold_ms']:.0f} ms cold find",
+             f"{100 * tf['partial_ms'] / tf['partial_cold_ms']:.0f}% of cold"),
+            ("  hit rate after the change", f"{tf['partial_hit']}/{tf['partial_n']}", "", ""),
+        ]
+        for scale, f in imf.items():
+            rows.append((f"image target at {scale}x", f"{f['ours_ms']:.1f} ms "
+                         f"({'found' if f['ours_found'] else 'MISSED'})",
+                         f"{f['base_ms']:.1f} ms pyautogui/pyscreeze confidence=0.9 "
+                         f"({'found' if f['base_found'] else 'missed'})",
+                         f"{f['base_ms'] / f['ours_ms']:.1f}x faster"))
+        rows.append(("idle CPU, waiting for absent target",
+                     f"{pf['idle_cpu_pct']:.1f}% of a core",
+                     f"first 5 s of the wait: {pf['first_5s_cpu_s']:.1f} s CPU (cold search)",
+                     ""))
+        rows.append(("peak RSS, `picoagent run` demo", f"{pf['demo_peak_rss_mb']:.0f} MB",
+                     "-", "demo passed" if pf["demo_ok"] else "DEMO FAILED"))
+        print_table(rows, f"\ncorpus: {tf['screens']} real screenshots, {tf['targets']} text "
+                          f"targets; --threads {args.threads}")
+    if args.only != "find":
+        print_table(full_rows(ff), f"\nfull perception, cold (a new screen): {ff['screens']} "
+                                   f"real 1280x720 screenshots (corpus and element sets), "
+                                   f"{ff['targets']} corpus text targets; --threads "
+                                   f"{args.threads}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": machine(), "text": tf,
-                                               "image": {str(k): v for k, v in imf.items()},
-                                               "process": pf}, indent=2, default=float))
+        Path(args.json).write_text(json.dumps(figures, indent=2, default=float))
     return 0
 
 

@@ -30,6 +30,7 @@ def side_label(box: Box, line_boxes: list[Box], *, max_gap_h: float = 12.0) -> i
     (a 13-px checkbox: 156 px)."""
     x, y, w, h = box
     cy = y + h / 2.0
+    h = min(w, h)       # a tall element (a vertical slider): its width sets the reach
     best, best_d = None, None
     for i, (lx, ly, lw, lh) in enumerate(line_boxes):
         if not (ly - 0.35 * h <= cy <= ly + lh + 0.35 * h):
@@ -77,6 +78,7 @@ def field_label(box: Box, line_boxes: list[Box]) -> int | None:
             d = (y - (ly + lh)) * 2.0 + 20.0        # above: prefer a left label
             if y - (ly + lh) > max(2.0 * h, 40):
                 continue
+            d += abs(lx - x) / 100.0    # of two on one row, the one over its left edge
         else:
             continue
         if best_d is None or d < best_d:

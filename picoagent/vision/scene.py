@@ -6,7 +6,6 @@ This is what the MCP ``observe`` tool and ``picoagent record`` show; it is built
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,19 +26,18 @@ def perceive(vision, frame, region=None) -> list[Seen]:
     from .frame import Element
     from .fuse import INNER_TEXT
     from .geometry import center, inside, reading_order
+    from .vision import is_mark
 
     controls = vision.elements(frame, region) if vision.has_element_model else []
-    lines = vision.text_lines(frame, region)
+    lines = vision.all_lines(frame, region)
     used: set[tuple] = set()
     named: list[Seen] = []
     for el in _drop_containers(controls):
         names: list[str] = []
-        for text, ln in vision.element_name_lines(frame, el, crop_read=True):
-            if ln is not None:
-                used.add(ln.box)
-                if el.kind in INNER_TEXT and inside(center(ln.box), el.box):
-                    text = _words_inside(ln, el.box) or _crop_text(vision, el.box) \
-                        or text
+        for text, ln in vision.element_name_lines(frame, el, crop_read=True,
+                                                  lines=lines if region is None else None):
+            if ln is not None:      # the line it was read from, or a part of it
+                used.update(o.box for o in lines if _within(ln.box, o.box))
             if text and text not in names:
                 names.append(text)
         named.append(Seen(Element(kind=el.kind, box=el.box, score=el.score,
@@ -51,33 +49,13 @@ def perceive(vision, frame, region=None) -> list[Seen]:
             used.update(ln.box for ln in lines if inside(center(ln.box), s.element.box))
     named += [Seen(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf,
                             source="ocr"), [ln.text])
-              for ln in lines if ln.box not in used]
+              for ln in lines if ln.box not in used and not is_mark(ln)]
     return [named[i] for i in reading_order([s.element.box for s in named])]
 
 
-def _words_inside(line, box) -> str | None:
-    """The words of OCR ``line`` whose characters' centres lie inside ``box``
-    horizontally (one OCR line over a row of buttons names each button by its own
-    words), or None when the line lies inside the box or its character positions
-    are unknown."""
-    x0, x1 = box[0], box[0] + box[2]
-    lx, _, lw, _ = line.box
-    if lx >= x0 - 2 and lx + lw <= x1 + 2:
-        return line.text                # the whole line is on it
-    if len(line.char_x) != len(line.text):
-        return None
-    words = []
-    for m in re.finditer(r"\S+", line.text):
-        xs = line.char_x[m.start():m.end()]
-        if x0 <= sum(xs) / len(xs) <= x1:
-            words.append(m.group())
-    return " ".join(words) or None
-
-
-def _crop_text(vision, box) -> str | None:
-    from .geometry import reading_order
-    lines = [ln for ln in vision.text.reread(box) if ln.text]
-    return " ".join(lines[i].text for i in reading_order([ln.box for ln in lines])) or None
+def _within(a, b) -> bool:
+    return b[0] <= a[0] and b[1] <= a[1] and a[0] + a[2] <= b[0] + b[2] and \
+        a[1] + a[3] <= b[1] + b[3]
 
 
 def _drop_containers(controls: list) -> list:

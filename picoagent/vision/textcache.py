@@ -17,6 +17,8 @@ separately and kept valid across frames:
   morphology in ~15 ms per 1280x720 frame (the neural detector needs ~1.4 s).
   Targets are looked for in its boxes first; the neural detector runs only when
   they do not hold the target.  On the corpus it covers 50 of 52 target texts.
+* Reading a whole frame (:meth:`TextCache.sure_boxes`) takes the fast path's
+  boxes and runs the neural detector only where the fast path is unsure.
 """
 from __future__ import annotations
 
@@ -72,6 +74,28 @@ def _union(a: Box, b: Box) -> Box:
     return (x0, y0, x1 - x0, y1 - y0)
 
 
+def _along_row(a: Box, boxes: list[Box]) -> Box:
+    """``a`` widened over the boxes on its row that lie within 1.5 line heights of
+    it (the other words of a line the fast path cut into words), so a line the
+    neural detector finds there is centred inside it."""
+    x0, x1 = a[0], a[0] + a[2]
+    changed = True
+    while changed:
+        changed = False
+        for b in boxes:
+            oy = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+            gap = max(b[0] - x1, x0 - (b[0] + b[2]))
+            if oy >= 0.6 * min(a[3], b[3]) and gap <= 1.5 * b[3] and \
+                    (b[0] < x0 or b[0] + b[2] > x1):
+                x0, x1 = min(x0, b[0]), max(x1, b[0] + b[2])
+                changed = True
+    return (x0, a[1], x1 - x0, a[3])
+
+
+def _grow(b: Box, d: int) -> Box:
+    return (b[0] - d, b[1] - d, b[2] + 2 * d, b[3] + 2 * d)
+
+
 def tiles(rect: Box, tile: int = TILE, overlap: int = OVERLAP) -> list[Box]:
     """Split ``rect`` into overlapping tiles of at most ``tile`` pixels a side."""
     x, y, w, h = rect
@@ -91,12 +115,15 @@ QUICK_MAX_HEIGHT = 48   # glyph components taller than this are widgets, not tex
 QUICK_WORD_GAP = 0.6    # words closer than this many line heights form one line
 
 
-def quick_text_boxes(rgb: np.ndarray) -> list[Box]:
+def quick_text_boxes(rgb: np.ndarray, unsure: list[Box] | None = None) -> list[Box]:
     """Text-line boxes by morphology: strokes (morphological gradient), glyph-like
     connected components (size and ink density), joined horizontally into lines.
 
     Flat, crisp screen rendering makes this reliable for UI text; it is the fast
-    path, and the neural detector remains the fallback.
+    path, and the neural detector remains the fallback.  With ``unsure`` (a list),
+    the areas where the fast path may have cut or lost text are appended to it:
+    words whose strokes touch ink that was not taken for glyphs (a glyph touching
+    a border, a text cursor, lines whose descenders run into the next line).
     """
     if rgb.shape[0] < 4 or rgb.shape[1] < 4:
         return []
@@ -113,8 +140,16 @@ def quick_text_boxes(rgb: np.ndarray) -> list[Box]:
     glyph[0] = False
     mask = glyph[labels].astype(np.uint8)
     mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (QUICK_GAP, 1)))
-    m, _, st2, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    m, lab2, st2, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     H, W = rgb.shape[:2]
+    if unsure is not None:
+        other = ink.astype(bool) & ~glyph[labels]
+        touched = np.unique(lab2[cv2.dilate(mask, np.ones((3, 3), np.uint8)).astype(bool)
+                                 & other])
+        for i in touched[touched > 0]:
+            x, y, ww, hh = (int(v) for v in st2[i][:4])
+            pad = max(hh, 16)           # the cut-off part of the line lies beside it
+            unsure.append(clip_box((x - pad, y - 4, ww + 2 * pad, hh + 8), W, H))
     words = []
     for x, y, ww, hh, _a in st2[1:m]:
         ww -= QUICK_GAP - 1
@@ -207,6 +242,8 @@ class TextCache:
         self._covered: np.ndarray | None = None       # cells where detection is current
         self._boxes: list[Box] = []
         self._quick: list[Box] | None = None
+        self._mixed: list[Box] | None = None   # fast-path boxes, neural where unsure
+        self._neural_areas: list[Box] = []     # where the neural detector ran for them
         self._lines: dict[Box, TextLine] = {}
         # content-addressed memories: a blinking cursor or a hover effect flips an
         # area between a few states; each state is detected and read once
@@ -229,6 +266,7 @@ class TextCache:
             self._ref = image.copy()
             self._covered = np.zeros(((h + CELL - 1) // CELL, (w + CELL - 1) // CELL), bool)
             self._boxes, self._lines, self._quick = [], {}, None
+            self._mixed, self._neural_areas = None, []
             self.recent = []
             self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
             timing.add("diff", self.last["diff_ms"])
@@ -248,6 +286,7 @@ class TextCache:
             self._invalidate(r)
         if self._quick is not None:
             self._quick = self._quick_update(image, rects)
+        self._mixed, self._neural_areas = None, []
         self.recent = rects
         self._ref = image.copy()
         self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
@@ -329,6 +368,60 @@ class TextCache:
         x, y, w, h = region
         return [b for b in self._quick
                 if x <= b[0] + b[2] / 2 <= x + w and y <= b[1] + b[3] / 2 <= y + h]
+
+    def sure_boxes(self, region: Box) -> list[Box]:
+        """Text boxes centred in ``region`` for reading a whole frame: the fast path's,
+        and the neural detector's where the fast path is unsure (:func:`quick_text_boxes`
+        says where; :meth:`doubt` adds areas after reading)."""
+        assert self._ref is not None, "update() first"
+        if self._mixed is None:
+            t = time.perf_counter()
+            key = hashlib.blake2b(self._ref.tobytes(), digest_size=16).digest() + b"unsure"
+
+            def both() -> tuple[list[Box], list[Box]]:
+                unsure: list[Box] = []
+                return quick_text_boxes(self._ref, unsure), unsure
+
+            quick, unsure = _remember(self._seen_quick, key, SEEN_FRAMES, both)
+            self.last["quick_ms"] = (time.perf_counter() - t) * 1000
+            timing.add("detect", self.last["quick_ms"])
+            self._mixed = list(quick)
+            self.doubt(unsure)
+        x, y, w, h = region
+        return [b for b in self._mixed
+                if x <= b[0] + b[2] / 2 <= x + w and y <= b[1] + b[3] / 2 <= y + h]
+
+    def doubt(self, areas: list[Box]) -> bool:
+        """Let the neural detector decide inside ``areas`` (merged where they overlap):
+        its boxes replace the fast path's centred there.  False when every area had
+        been decided so already."""
+        assert self._ref is not None and self._mixed is not None, "sure_boxes() first"
+        merged: list[Box] = []
+        for a in areas:
+            a = _along_row(a, self._mixed)
+            if any(_union(a, n) == n for n in self._neural_areas):
+                continue
+            # areas whose detection contexts would overlap are detected as one
+            for m in [m for m in merged if overlaps(_grow(a, MIN_CONTEXT // 2),
+                                                    _grow(m, MIN_CONTEXT // 2))]:
+                a = _union(a, m)
+            merged = [m for m in merged if not overlaps(m, a)] + [a]
+        if not merged:
+            return False
+        t = time.perf_counter()
+        for a in merged:
+            self._detect(a)
+        self._neural_areas += merged
+
+        def centred(b: Box) -> bool:
+            cx, cy = b[0] + b[2] / 2, b[1] + b[3] / 2
+            return any(a[0] <= cx <= a[0] + a[2] and a[1] <= cy <= a[1] + a[3]
+                       for a in self._neural_areas)
+
+        self._mixed = [b for b in self._mixed if not centred(b)] + \
+            [b for b in self._boxes if centred(b)]
+        self.last["det_ms"] = (time.perf_counter() - t) * 1000
+        return True
 
     def boxes(self, region: Box) -> list[Box]:
         """Text boxes whose centre lies in ``region``, detecting only what is not current."""

@@ -3,9 +3,9 @@ cache so an unchanged screen or region is never perceived twice."""
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
-
 
 import numpy as np
 
@@ -23,10 +23,12 @@ from .template import TemplateMatcher
 from .textcache import TextCache
 from .textmatch import plausible_order, score_text
 
-
 #: lazy recognition stops only at an exact whole-line match; any fuzzy match does
 #: not stop it, so a better one elsewhere still wins
 STOP_SCORE = 1.0
+#: reading a whole frame: a fast-path box read with less confidence than this is
+#: looked at again by the neural detector (a line merged with an icon reads ~0.5)
+DOUBT = 0.8
 
 
 class Vision:
@@ -87,8 +89,7 @@ class Vision:
         whole match stops the reading only where ``stop_where(box)`` holds too (an
         acting step reads on past a match on static text, for one on a control).
         """
-        region = clip_box(region or (0, 0, frame.width, frame.height), frame.width,
-                          frame.height)
+        region = _in_frame(frame, region)
         if region[2] == 0 or region[3] == 0:
             return []
         t = time.perf_counter()
@@ -113,6 +114,30 @@ class Vision:
                 # what just changed first: a waited-for text usually arrives there
                 order.sort(key=lambda b: not any(overlaps(b, r) for r in self.text.recent))
             lines = self.text.read(order, stop=whole_match)
+        self.last_timings = {**self.text.last,
+                             "perceive_ms": (time.perf_counter() - t) * 1000}
+        return [ln for ln in lines if ln.text]
+
+    def all_lines(self, frame: Frame, region: Box | None = None) -> list[TextLine]:
+        """Every text line inside ``region``, for perceiving a whole screen: the fast
+        path's boxes, and the neural detector's where the fast path is unsure or a
+        reading of its box is doubtful (confidence under DOUBT); each box read once.
+        Marks (:func:`is_mark`) are among them: they name the controls they lie in,
+        and are no text lines of their own."""
+        region = _in_frame(frame, region)
+        if region[2] == 0 or region[3] == 0:
+            return []
+        t = time.perf_counter()
+        self._sync(frame)
+        lines = self.text.read(self.text.sure_boxes(region))
+        doubtful = []
+        for ln in lines:
+            x, y, w, h = ln.box
+            if ln.conf < DOUBT and w >= 2 * h:      # a line, not a lone icon or bullet
+                doubtful.append(clip_box((x - h, y - 4, w + 2 * h, h + 8), frame.width,
+                                         frame.height))
+        if doubtful and self.text.doubt(doubtful):
+            lines = self.text.read(self.text.sure_boxes(region))
         self.last_timings = {**self.text.last,
                              "perceive_ms": (time.perf_counter() - t) * 1000}
         return [ln for ln in lines if ln.text]
@@ -175,25 +200,92 @@ class Vision:
         """
         return [t for t, _ in self.element_name_lines(frame, el, crop_read=crop_read)]
 
-    def element_name_lines(self, frame: Frame, el: Element, *,
-                           crop_read: bool = True) -> list[tuple[str, TextLine | None]]:
+    def element_name_lines(self, frame: Frame, el: Element, *, crop_read: bool = True,
+                           lines: list[TextLine] | None = None
+                           ) -> list[tuple[str, TextLine | None]]:
         """:meth:`element_names` with the text line each name was read from (frame
-        pixels), or None for a reading of the element's whole crop."""
-        key = (el.kind, el.box, crop_read)
+        pixels), or None for a reading of the element's whole crop.  ``lines``: the
+        frame's lines already read (:meth:`all_lines`), named from instead of
+        reading the element's label region.
+
+        A line inside a button, tab, menu item... that runs on past its box (one OCR
+        line over a row of buttons) names it by its words inside the box when it was
+        read with confidence; else by the element's own reading (its label region,
+        or with ``crop_read`` its crop).  Inner names come in reading order, each once.
+        """
+        key = (el.kind, el.box, crop_read, lines is not None)
         if key in self._names:
             return self._names[key]
         r = label_region(el.kind, el.box, frame.width, frame.height)
-        lines = self.text_lines(frame, r)
-        idx = name_lines(el.kind, el.box, [ln.box for ln in lines])
-        names: list[tuple[str, TextLine | None]] = [(lines[i].text, lines[i]) for i in idx]
-        inner = [i for i in idx if inside(center(lines[i].box), el.box)]
-        if crop_read and el.kind in INNER_TEXT and not inner:
-            crop = [ln for ln in self.text.reread(el.box) if ln.text]
-            if crop:
-                order = reading_order([ln.box for ln in crop])
-                names.insert(0, (" ".join(crop[i].text for i in order), None))
+        if lines is None:
+            lines = self.text_lines(frame, r)
+        else:
+            crossing = _crossing(lines, el) if el.kind in INNER_TEXT else []
+            lines = [ln for ln in lines if inside(center(ln.box), r)
+                     and (not is_mark(ln) or el.kind in INNER_TEXT
+                          and inside(center(ln.box), el.box))]
+            names = self._names_from(frame, el, lines + crossing, crop_read,
+                                     own_reading=False)
+            if names is None:           # a line there needs the element's own reading
+                names = self.element_name_lines(frame, el, crop_read=crop_read)
+            self._names[key] = names
+            return names
+        names = self._names_from(frame, el, lines, crop_read, own_reading=True)
         self._names[key] = names
         return names
+
+    def _names_from(self, frame: Frame, el: Element, lines: list[TextLine],
+                    crop_read: bool, own_reading: bool
+                    ) -> list[tuple[str, TextLine | None]] | None:
+        """The names of ``el`` among ``lines``; None where a line runs on past an
+        inner-text element's box, was read with doubt, and ``own_reading`` is False."""
+        idx = name_lines(el.kind, el.box, [ln.box for ln in lines])
+        inner = [i for i in idx if inside(center(lines[i].box), el.box)]
+        labels = [lines[i] for i in idx if i not in inner]
+        marks_only = all(is_mark(lines[i]) for i in inner)
+        if any(len(lines[i].text) > 1 for i in inner):
+            # a lone character beside words is an icon, a badge or a chevron
+            inner = [i for i in inner if len(lines[i].text) > 1]
+        named: list[TextLine] = []
+        own = not inner or marks_only       # the crop reads a lone symbol better
+        for i in (inner[k] for k in reading_order([lines[i].box for i in inner])):
+            ln = lines[i]
+            if el.kind in INNER_TEXT and not _fits(ln.box, el.box):
+                part = words_within(ln, el.box[0], el.box[0] + el.box[2])
+                if part is not None and ln.conf >= DOUBT:
+                    ln = part
+                elif not own_reading:
+                    return None
+                elif crop_read:
+                    own = True
+                    continue
+            if named and el.kind in INNER_TEXT and _word_gap(named[-1].box, ln.box):
+                ln = _joined(named.pop(), ln)      # one name the fast path cut in two
+            named.append(ln)
+        crop_name = self._crop_name(el.box) if crop_read and own and \
+            el.kind in INNER_TEXT else None
+        if crop_name and marks_only:
+            named = []
+        x0, x1 = el.box[0], el.box[0] + el.box[2]
+        for ln in labels:
+            # a label line that begins on the indicator (OCR took a radio's circle in
+            # as "O"): its words beside the box
+            if el.kind in INDICATORS and ln.box[0] < x1 < ln.box[0] + ln.box[2]:
+                on = words_within(ln, x0, x1, whole=True)
+                if on is not None and len(on.text) <= 2 and ln.text.startswith(on.text):
+                    ln = words_within(ln, x1, ln.box[0] + ln.box[2] + 1) or ln
+            named.append(ln)
+        names: list[tuple[str, TextLine | None]] = [(crop_name, None)] if crop_name else []
+        for ln in named:
+            if all(ln.text != t for t, _ in names):
+                names.append((ln.text, ln))
+        return names
+
+    def _crop_name(self, box: Box) -> str | None:
+        """The text read from ``box``'s own crop, lines in reading order."""
+        crop = [ln for ln in self.text.reread(box) if ln.text]
+        order = reading_order([ln.box for ln in crop])
+        return " ".join(crop[i].text for i in order) or None
 
     def element_symbol(self, frame: Frame, el: Element, *, use_ocr: bool = True):
         """The one symbol on a button face (``=``, ``÷``, ``✓``, ``7``...), read from its
@@ -225,14 +317,16 @@ class Vision:
         """Every element perceived on ``image`` (array, PIL image or path): the UI
         elements with the text that names them, then OCR text lines."""
         frame = image if isinstance(image, Frame) else Frame(as_rgb_array(image))
+        lines = self.all_lines(frame, region)
         out: list[Element] = []
         if elements and self.has_element_model:     # without the model file: text only
             for e in self.elements(frame, region):
-                names = self.element_names(frame, e, crop_read=False)
+                names = [t for t, _ in self.element_name_lines(
+                    frame, e, crop_read=False, lines=lines if region is None else None)]
                 out.append(Element(kind=e.kind, box=e.box, score=e.score, source=e.source,
                                    checked=e.checked, text=" / ".join(names) or None))
         out.extend(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf, source="ocr")
-                   for ln in self.text_lines(frame, region))
+                   for ln in lines if not is_mark(ln))
         return out
 
     # ---- resolution ------------------------------------------------------------------
@@ -275,3 +369,99 @@ class Vision:
             return self.locate(frame, locator, **kw)
         except TargetNotFound:
             return None
+
+
+def _in_frame(frame: Frame, region: Box | None) -> Box:
+    """``region`` clipped to ``frame`` (the whole frame for None)."""
+    return clip_box(region or (0, 0, frame.width, frame.height), frame.width, frame.height)
+
+
+#: controls drawn as a small indicator beside their label
+INDICATORS = ("checkbox", "radio", "toggle")
+
+
+def _crossing(lines: list[TextLine], el: Element) -> list[TextLine]:
+    """The words of confidently read lines centred outside ``el``'s box that run
+    across it on its row (a link inside a paragraph line): its words inside."""
+    x, y, w, h = el.box
+    out = []
+    for ln in lines:
+        cx, cy = center(ln.box)
+        if inside((cx, cy), el.box) or not y <= cy <= y + h or ln.conf < DOUBT \
+                or ln.box[0] >= x + w or ln.box[0] + ln.box[2] <= x:
+            continue
+        part = words_within(ln, x, x + w)
+        if part is not None and inside(center(part.box), el.box):
+            out.append(part)
+    return out
+
+
+def _word_gap(a: Box, b: Box) -> bool:
+    """``b`` follows ``a`` on its row a word's gap away (at most a line height; the
+    fast path cuts a line where the gap exceeds QUICK_WORD_GAP heights: code fonts)."""
+    h = min(a[3], b[3])
+    gap = b[0] - (a[0] + a[2])
+    return min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]) >= 0.5 * h and \
+        -0.2 * h <= gap <= 1.0 * h
+
+
+def _joined(a: TextLine, b: TextLine) -> TextLine:
+    """Two lines of one row as one (``b`` right of ``a``)."""
+    x0, y0 = min(a.box[0], b.box[0]), min(a.box[1], b.box[1])
+    x1 = max(a.box[0] + a.box[2], b.box[0] + b.box[2])
+    y1 = max(a.box[1] + a.box[3], b.box[1] + b.box[3])
+    known = len(a.char_x) == len(a.text) > 0 and len(b.char_x) == len(b.text) > 0
+    gap = ((a.char_x[-1] + b.char_x[0]) / 2,) if known else ()
+    return TextLine(text=f"{a.text} {b.text}", box=(x0, y0, x1 - x0, y1 - y0),
+                    conf=min(a.conf, b.conf),
+                    char_x=a.char_x + gap + b.char_x if known else ())
+
+
+def is_mark(ln: TextLine) -> bool:
+    """A lone character read with doubt: an icon or a bullet, not text (it can still
+    name the control it lies in: xcalc's "e" key)."""
+    return len(ln.text) <= 1 and ln.conf < DOUBT
+
+
+def _fits(line: Box, box: Box) -> bool:
+    """``line`` lies within ``box`` horizontally (OCR pads a line's box by up to
+    half its height)."""
+    pad = max(2.0, 0.5 * line[3])
+    return line[0] >= box[0] - pad and line[0] + line[2] <= box[0] + box[2] + pad
+
+
+def words_within(ln: TextLine, x0: float, x1: float, *, whole: bool = False
+                 ) -> TextLine | None:
+    """The part of ``ln`` made of its words whose characters' mean centre lies
+    between ``x0`` and ``x1`` (a line's words over one button of a row), or with
+    ``whole`` whose every character's centre does; None when there are none or the
+    characters' positions are unknown."""
+    if whole:
+        return words_where(ln, lambda m: True, lambda xs: all(x0 <= c <= x1 for c in xs))
+    return words_where(ln, lambda m: x0 <= m <= x1)
+
+
+def words_where(ln: TextLine, keep: Callable[[float], bool],
+                keep_chars: Callable[[tuple], bool] | None = None) -> TextLine | None:
+    """The part of ``ln`` from its first to its last word kept by ``keep`` (given
+    the word's mean character centre) and ``keep_chars`` (given its characters'
+    centres).  Words are split at spaces and at gaps of over 3 character pitches
+    (OCR drops the space between a field's text and a button beside it)."""
+    n = len(ln.text)
+    if len(ln.char_x) != n or n == 0:
+        return None
+    pitch = (ln.char_x[-1] - ln.char_x[0]) / max(1, n - 1)
+    spans = []
+    for m in re.finditer(r"\S+", ln.text):
+        start = m.start()
+        for i in range(m.start() + 1, m.end() + 1):
+            if i == m.end() or ln.char_x[i] - ln.char_x[i - 1] > 3 * max(pitch, 1.0):
+                xs = ln.char_x[start:i]
+                if keep(sum(xs) / len(xs)) and (keep_chars is None or keep_chars(xs)):
+                    spans.append((start, i))
+                start = i
+    if not spans:
+        return None
+    a, b = spans[0][0], spans[-1][1]
+    return TextLine(text=ln.text[a:b], box=ln.span_box(a, b), conf=ln.conf,
+                    char_x=ln.char_x[a:b])

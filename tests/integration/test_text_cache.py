@@ -135,3 +135,92 @@ def test_fast_path_boxes_stay_equal_to_a_fresh_computation(tmp_path, xdisplay, s
     finally:
         app.close()
     assert app.events().count("Saved") == 2
+
+
+CORPUS = __import__("pathlib").Path(__file__).resolve().parent.parent / "data" / "corpus"
+
+
+@pytest.mark.parametrize("screen_name", ["zenity_question.png", "xterm_dejavu.png",
+                                         "tk_app.png"])
+def test_whole_frame_reading_falls_back_where_the_fast_path_is_unsure(own_vision,
+                                                                      screen_name):
+    """On these real screens the fast-path boxes alone lose corpus targets (a line
+    merged with the dialog's icon, a glyph touching the listbox border, a text
+    cursor); reading the whole frame still reads every target the neural detector
+    reads, with the neural detector run on a small part of the frame."""
+    import json
+
+    from picoagent.vision import Frame
+    from picoagent.vision.frame import as_rgb_array
+
+    screen = next(s for s in json.loads((CORPUS / "corpus.json").read_text())["screens"]
+                  if s["image"] == screen_name)
+    frame = Frame(as_rgb_array(CORPUS / screen_name))
+    lines = own_vision.all_lines(frame)
+    neural = Vision(ocr=own_vision.ocr).text_lines(frame)
+
+    def read(tg, lines) -> bool:
+        x, y, w, h = tg["box"]
+        cx, cy = x + w / 2, y + h / 2
+        return any(tg["text"].lower() in ln.text.lower() and ln.box[0] <= cx <= ln.box[0]
+                   + ln.box[2] and ln.box[1] <= cy <= ln.box[1] + ln.box[3] for ln in lines)
+
+    for tg in screen["targets"]:
+        assert read(tg, lines) or not read(tg, neural), tg
+    assert own_vision.stats["det_px"] < 0.6 * frame.width * frame.height
+
+
+def test_whole_frame_reading_of_a_clean_screen_needs_no_neural_detector(own_vision):
+    from picoagent.vision import Frame
+    from picoagent.vision.frame import as_rgb_array
+
+    frame = Frame(as_rgb_array(CORPUS / "xmessage.png"))
+    texts = [ln.text for ln in own_vision.all_lines(frame)]
+    assert any("No" in t for t in texts) and own_vision.stats["det_calls"] == 0
+    # read once: naming elements from those lines reads nothing again
+    before = own_vision.stats["rec_boxes"]
+    own_vision.all_lines(frame)
+    assert own_vision.stats["rec_boxes"] == before
+
+
+def _key_row(seen, label: str) -> list:
+    """The buttons on the row of the button ``label`` names, left to right."""
+    key = next(s.element for s in seen if s.element.kind == "button"
+               and s.names == [label])
+    return sorted((s for s in seen if s.element.kind == "button"
+                   and abs(s.element.box[1] - key.box[1]) <= 4
+                   and abs(s.element.box[3] - key.box[3]) <= 4),
+                  key=lambda s: s.element.box[0])
+
+
+def test_each_key_of_a_row_is_named_by_its_own_label(own_vision):
+    """xcalc's keys stand close in rows.  Observing the screen names each key of the
+    "log" row by its own label: e (a lone letter read with doubt still names the key
+    it lies in), EE, log, ln, y^x."""
+    from picoagent.vision import Frame, scene
+    from picoagent.vision.frame import as_rgb_array
+
+    frame = Frame(as_rgb_array(CORPUS / "xcalc.png"))
+    row = _key_row(scene.perceive(own_vision, frame), "log")
+    names = [s.names for s in row]
+    assert len(row) == 5 and all(len(n) == 1 and " " not in n[0] for n in names), names
+    assert names[0] == ["e"] and names[2] == ["log"], names
+
+
+def test_a_line_over_a_row_of_keys_names_each_key_by_its_words_on_it(own_vision):
+    """One OCR line read over a whole row of keys (what the fast path's box over the
+    row reads) names each key by the words over that key, not by the row."""
+    from picoagent.vision import Frame, scene
+    from picoagent.vision.frame import as_rgb_array
+
+    frame = Frame(as_rgb_array(CORPUS / "xcalc.png"))
+    row = [s.element for s in _key_row(scene.perceive(own_vision, frame), "log")]
+    x0, y0 = row[0].box[0], min(e.box[1] for e in row)
+    x1 = row[-1].box[0] + row[-1].box[2]
+    y1 = max(e.box[1] + e.box[3] for e in row)
+    (line,) = own_vision.ocr.recognize(frame.image, [(x0, y0, x1 - x0, y1 - y0)])
+    words = line.text.split()
+    assert len(words) == len(row), line              # one line over the five keys
+    named = [[t for t, _ in own_vision.element_name_lines(frame, e, crop_read=False,
+                                                          lines=[line])] for e in row]
+    assert named == [[w] for w in words], (line.text, named)

@@ -17,7 +17,8 @@ from picoagent.task import load_task
 from picoagent.vision.frame import Element, Match
 from picoagent.vision.ocr import TextLine
 from picoagent.vision.scene import Seen as _Seen
-from picoagent.vision.scene import _dedupe, _drop_containers, _words_inside
+from picoagent.vision.scene import _dedupe, _drop_containers
+from picoagent.vision.vision import words_within
 
 
 # ---- arguments ---------------------------------------------------------------------
@@ -152,11 +153,12 @@ def _el(kind, box, text=None, score=0.9, checked=None):
 def test_one_ocr_line_over_a_row_of_menu_items_names_each_by_its_words():
     line = TextLine(text="File Help", box=(1, 3, 93, 28), conf=0.9,
                     char_x=(8, 16, 22, 30, 40, 55, 65, 75, 85))
-    assert _words_inside(line, (46, 3, 52, 29)) == "Help"
-    assert _words_inside(line, (1, 3, 42, 27)) == "File"
-    assert _words_inside(line, (0, 0, 100, 40)) == "File Help"
-    assert _words_inside(TextLine(text="File Help", box=(1, 3, 93, 28), conf=0.9),
-                         (46, 3, 52, 29)) is None          # no character positions
+    assert words_within(line, 46, 98).text == "Help"
+    assert words_within(line, 1, 43).text == "File"
+    assert words_within(line, 0, 100).text == "File Help"
+    assert words_within(line, 46, 98).box[0] >= 40          # the box of its words only
+    assert words_within(TextLine(text="File Help", box=(1, 3, 93, 28), conf=0.9),
+                        46, 98) is None                     # no character positions
 
 
 def test_boxes_over_other_controls_are_dropped():
