@@ -302,6 +302,14 @@ class SwaySession:
                                  f"{(r.stderr or r.stdout).strip()}")
             time.sleep(0.05)
 
+    def restart(self) -> "SwaySession":
+        """Close what is left of this session and start it again (new sockets, a new
+        XWayland DISPLAY; read them from this object afterwards)."""
+        self.close()
+        self.proc = None
+        self.x_display = None
+        return self.start()
+
     def kill_compositor(self) -> None:
         """SIGKILL sway alone (fault tests); XWayland and swaybg then die with their socket."""
         if self.proc is not None and self.proc.poll() is None:
