@@ -23,7 +23,7 @@ APT_PACKAGES := $(RUNTIME_APT) $(TEST_APT)
 DEMO_SCREEN := 1280x720x24
 
 .PHONY: help system-deps runtime-deps apt-install setup demo test test-all bench soak arm64-check validate-examples clean \
-	model train-deps model-data model-train model-eval
+	model train-deps model-data model-train model-eval model-harvest model-val-set
 
 help:
 	@echo "make demo         install what a run needs and run the bundled demo (Xvfb if no display)"
@@ -94,10 +94,19 @@ arm64-check:
 # prints the commands.
 RECIPE ?= training/recipe.toml
 
+# real programs labelled from their accessibility tree (training/harvest_atspi.py, system python):
+# the AT-SPI stack, xdotool, themes, fonts, and the GTK 3 / Qt 5 programs of its lists
+HARVEST_APT := python3-pyatspi at-spi2-core dbus-x11 xdotool gnome-themes-extra papirus-icon-theme \
+	elementary-xfce-icon-theme fonts-cantarell fonts-noto-core qt5ct qt5-style-plugins qtbase5-examples \
+	evince ristretto xfce4-taskmanager catfish xarchiver l3afpad meld dconf-editor \
+	gnome-system-monitor gedit gnome-disk-utility simple-scan font-manager parole lximage-qt \
+	pavucontrol-qt qbittorrent keepassxc transmission-qt \
+	gucharmap transmission-gtk file-roller speedcrunch qpdfview
+
 # Chromium for gen_html.py; Debian's GTK 3 bindings and themes for gen_gtk.py (system python)
 TRAIN_APT := chromium fonts-dejavu-core fonts-liberation2 fonts-urw-base35 fonts-noto-mono libegl1 libxkbcommon0 \
 	libfontconfig1 python3-gi gir1.2-gtk-3.0 python3-pil xvfb xauth arc-theme greybird-gtk-theme \
-	materia-gtk-theme adwaita-icon-theme
+	materia-gtk-theme adwaita-icon-theme $(HARVEST_APT)
 
 train-deps: $(VENV)/.train-installed
 
@@ -120,6 +129,16 @@ model: model-train
 
 model-eval: train-deps
 	$(PY) training/recipe.py --recipe $(RECIPE) --stage eval
+
+# real labelled screens for training: build/elements/real_atspi (programs of
+# harvest_atspi.py's PROGRAMS) and build/elements/real_dom (Debian's HTML documentation)
+model-harvest: train-deps
+	/usr/bin/python3 training/harvest_atspi.py
+	$(PY) training/harvest_dom.py
+
+# the committed validation set tests/data/elements_val (harvest_atspi.py's VAL_PROGRAMS)
+model-val-set: train-deps
+	/usr/bin/python3 training/harvest_atspi.py --val
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -197,7 +197,7 @@ def commands(r: Recipe, stage: str = "all") -> list[list[str]]:
         if r.quantize:
             cmd += ["--fp32", r.onnx(r.quantize["source"])]
         cmd += ["--synthetic", *(r.folder(n) for n in ev.get("synthetic", []))]
-        for key in ("real", "holdout"):
+        for key in ("real", "holdout", "val"):
             if ev.get(key):
                 cmd += [f"--{key}", *ev[key]]
         cmd += ["--json", f"{r.model_build}/eval.json"]

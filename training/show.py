@@ -2,16 +2,20 @@
 """Draw the labelled boxes of a sample (training/FORMAT.md) onto its image.
 
     python training/show.py build/elements/qt/qt_000000.json [--out annotated.png]
+    python training/show.py build/elements/real_atspi --sample 12 --seed 1 --out /tmp/look
 
 Each box is outlined in its class colour with the class name (and the checked
 state for checkbox/radio/toggle: "+" checked, "-" unchecked) above it.
-Default output: /tmp/NAME.annotated.png (kept out of the data directory).
+Default output: /tmp/NAME.annotated.png (kept out of the data directory).  Given
+folders (or several files), it draws each sample, or ``--sample N`` of them drawn
+at random, into the folder ``--out`` (default /tmp/show).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import random
 import sys
 
 from PIL import Image, ImageDraw, ImageFont
@@ -63,11 +67,24 @@ def annotate(json_file: str, out: str | None = None, labels: bool = True) -> str
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("json")
+    ap.add_argument("json", nargs="+", help="sample JSON files or folders of them")
     ap.add_argument("--out")
+    ap.add_argument("--sample", type=int, default=None, help="draw only this many, at random")
+    ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-labels", action="store_true", help="boxes only")
     a = ap.parse_args(argv)
-    print(annotate(a.json, a.out, labels=not a.no_labels))
+    if len(a.json) == 1 and os.path.isfile(a.json[0]) and not a.sample:
+        print(annotate(a.json[0], a.out, labels=not a.no_labels))
+        return 0
+    files = sorted(f for p in a.json for f in (
+        [os.path.join(p, n) for n in os.listdir(p) if n.endswith(".json")] if os.path.isdir(p) else [p]))
+    if a.sample:
+        files = sorted(random.Random(a.seed).sample(files, min(a.sample, len(files))))
+    out = a.out or "/tmp/show"
+    os.makedirs(out, exist_ok=True)
+    for f in files:
+        name = os.path.splitext(os.path.basename(f))[0] + ".annotated.png"
+        print(annotate(f, os.path.join(out, name), labels=not a.no_labels))
     return 0
 
 
