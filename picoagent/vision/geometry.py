@@ -95,12 +95,29 @@ def edge_distance(a: Box, b: Box) -> float:
     return math.hypot(dx, dy)
 
 
+def union(a: Box, b: Box) -> Box:
+    """The smallest box holding ``a`` and ``b``."""
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def grow(b: Box, d: int) -> Box:
+    """``b`` with ``d`` more pixels on every side."""
+    return (b[0] - d, b[1] - d, b[2] + 2 * d, b[3] + 2 * d)
+
+
 def center(b: Box) -> tuple[float, float]:
     return (b[0] + b[2] / 2.0, b[1] + b[3] / 2.0)
 
 
 def inside(point: tuple[float, float], b: Box) -> bool:
     return b[0] <= point[0] <= b[0] + b[2] and b[1] <= point[1] <= b[1] + b[3]
+
+
+def centred_in(boxes, region: Box) -> list[Box]:
+    """The boxes of ``boxes`` whose centre lies in ``region``."""
+    return [b for b in boxes if inside(center(b), region)]
 
 
 def relation_distance(rel: str, cand: Box, anchor: Box) -> float | None:

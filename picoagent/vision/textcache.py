@@ -32,8 +32,7 @@ import numpy as np
 
 from . import timing
 from .frame import Box, clip_box
-from .geometry import iou
-from .geometry import overlaps
+from .geometry import center, centred_in, grow, inside, iou, overlaps, union
 from .ocr import OcrEngine, TextLine
 
 CELL = 8            # change-detection granularity, pixels
@@ -68,12 +67,6 @@ def _cut_by(b: Box, area: Box, W: int, H: int) -> bool:
             or (y1 >= area[1] + area[3] - 1 and area[1] + area[3] < H))
 
 
-def _union(a: Box, b: Box) -> Box:
-    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
-    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
-    return (x0, y0, x1 - x0, y1 - y0)
-
-
 def _along_row(a: Box, boxes: list[Box]) -> Box:
     """``a`` widened over the boxes on its row that lie within 1.5 line heights of
     it (the other words of a line the fast path cut into words), so a line the
@@ -90,10 +83,6 @@ def _along_row(a: Box, boxes: list[Box]) -> Box:
                 x0, x1 = min(x0, b[0]), max(x1, b[0] + b[2])
                 changed = True
     return (x0, a[1], x1 - x0, a[3])
-
-
-def _grow(b: Box, d: int) -> Box:
-    return (b[0] - d, b[1] - d, b[2] + 2 * d, b[3] + 2 * d)
 
 
 def tiles(rect: Box, tile: int = TILE, overlap: int = OVERLAP) -> list[Box]:
@@ -229,7 +218,7 @@ def merge_tile_boxes(raw: list[tuple[Box, Box]]) -> list[Box]:
     groups: dict[int, Box] = {}
     for i in range(n):
         r = find(i)
-        groups[r] = _union(groups[r], raw[i][0]) if r in groups else raw[i][0]
+        groups[r] = union(groups[r], raw[i][0]) if r in groups else raw[i][0]
     return list(groups.values())
 
 
@@ -300,14 +289,14 @@ class TextCache:
             changed = False
             for i, r in enumerate(rects):
                 for b in self._boxes:
-                    if overlaps(r, b) and _union(r, b) != r:
-                        rects[i] = r = _union(r, b)
+                    if overlaps(r, b) and union(r, b) != r:
+                        rects[i] = r = union(r, b)
                         changed = True
             merged: list[Box] = []
             for r in rects:
                 for k, m in enumerate(merged):
                     if overlaps(r, m):
-                        merged[k] = _union(r, m)
+                        merged[k] = union(r, m)
                         changed = True
                         break
                 else:
@@ -337,8 +326,8 @@ class TextCache:
             while changed:                      # over every old box it touches (with a
                 changed = False                 # margin, so no stroke sits on the edge)
                 for b in self._quick + grown:   # and over the other grown areas
-                    if overlaps(r, b) and _union(r, pad(b)) != r:
-                        r, changed = _union(r, pad(b)), True
+                    if overlaps(r, b) and union(r, pad(b)) != r:
+                        r, changed = union(r, pad(b)), True
             grown = [g for g in grown if not overlaps(g, r)] + [r]
         keep = [b for b in self._quick if not any(overlaps(b, g) for g in grown)]
         for g in grown:
@@ -365,9 +354,7 @@ class TextCache:
             self.stats["quick_frames"] = self.stats.get("quick_frames", 0) + 1
         self.last["quick_ms"] = (time.perf_counter() - t) * 1000
         timing.add("detect", self.last["quick_ms"])
-        x, y, w, h = region
-        return [b for b in self._quick
-                if x <= b[0] + b[2] / 2 <= x + w and y <= b[1] + b[3] / 2 <= y + h]
+        return centred_in(self._quick, region)
 
     def sure_boxes(self, region: Box) -> list[Box]:
         """Text boxes centred in ``region`` for reading a whole frame: the fast path's,
@@ -387,9 +374,7 @@ class TextCache:
             timing.add("detect", self.last["quick_ms"])
             self._mixed = list(quick)
             self.doubt(unsure)
-        x, y, w, h = region
-        return [b for b in self._mixed
-                if x <= b[0] + b[2] / 2 <= x + w and y <= b[1] + b[3] / 2 <= y + h]
+        return centred_in(self._mixed, region)
 
     def doubt(self, areas: list[Box]) -> bool:
         """Let the neural detector decide inside ``areas`` (merged where they overlap):
@@ -399,12 +384,12 @@ class TextCache:
         merged: list[Box] = []
         for a in areas:
             a = _along_row(a, self._mixed)
-            if any(_union(a, n) == n for n in self._neural_areas):
+            if any(union(a, n) == n for n in self._neural_areas):
                 continue
             # areas whose detection contexts would overlap are detected as one
-            for m in [m for m in merged if overlaps(_grow(a, MIN_CONTEXT // 2),
-                                                    _grow(m, MIN_CONTEXT // 2))]:
-                a = _union(a, m)
+            for m in [m for m in merged if overlaps(grow(a, MIN_CONTEXT // 2),
+                                                    grow(m, MIN_CONTEXT // 2))]:
+                a = union(a, m)
             merged = [m for m in merged if not overlaps(m, a)] + [a]
         if not merged:
             return False
@@ -414,9 +399,7 @@ class TextCache:
         self._neural_areas += merged
 
         def centred(b: Box) -> bool:
-            cx, cy = b[0] + b[2] / 2, b[1] + b[3] / 2
-            return any(a[0] <= cx <= a[0] + a[2] and a[1] <= cy <= a[1] + a[3]
-                       for a in self._neural_areas)
+            return any(inside(center(b), a) for a in self._neural_areas)
 
         self._mixed = [b for b in self._mixed if not centred(b)] + \
             [b for b in self._boxes if centred(b)]
@@ -442,8 +425,7 @@ class TextCache:
                         int(sh) * CELL)
                 self._detect(clip_box(rect, W, H))
         self.last["det_ms"] = (time.perf_counter() - t) * 1000
-        return [b for b in self._boxes
-                if x <= b[0] + b[2] / 2 <= x + w and y <= b[1] + b[3] / 2 <= y + h]
+        return centred_in(self._boxes, region)
 
     def _detect(self, rect: Box) -> None:
         img = self._ref
@@ -458,14 +440,10 @@ class TextCache:
         found = _remember(self._seen_det, key, SEEN_AREAS, lambda: self._detect_tiles(ctx))
         # keep boxes centred in the rectangle asked for; the context only helps
         rx, ry, rw, rh = rect
-        found = [b for b in found if rx <= b[0] + b[2] / 2 <= rx + rw
-                 and ry <= b[1] + b[3] / 2 <= ry + rh]
+        found = centred_in(found, rect)
         # replace what was known inside the rectangle (by box centre, the same rule
         # as for what was found: a box reaching in from outside stays)
-        def inside(b: Box) -> bool:
-            return rx <= b[0] + b[2] / 2 <= rx + rw and ry <= b[1] + b[3] / 2 <= ry + rh
-
-        self._boxes = [b for b in self._boxes if not inside(b)] + found
+        self._boxes = [b for b in self._boxes if not inside(center(b), rect)] + found
         self._covered[rect[1] // CELL:(rect[1] + rect[3] + CELL - 1) // CELL,
                       rect[0] // CELL:(rect[0] + rect[2] + CELL - 1) // CELL] = True
 

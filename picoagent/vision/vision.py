@@ -16,8 +16,8 @@ from . import timing
 from .detector import ElementDetector
 from .frame import Box, Element, Frame, Match, as_rgb_array, clip_box
 from .fuse import INNER_TEXT, label_region, name_lines
-from .geometry import center, inside, overlaps, reading_order
-from .locate import Thresholds, resolve
+from .geometry import center, inside, overlaps, reading_order, union
+from .locate import LABELLED_BESIDE, Thresholds, resolve
 from .ocr import OcrEngine, TextLine
 from .template import TemplateMatcher
 from .textcache import TextCache
@@ -270,7 +270,7 @@ class Vision:
         for ln in labels:
             # a label line that begins on the indicator (OCR took a radio's circle in
             # as "O"): its words beside the box
-            if el.kind in INDICATORS and ln.box[0] < x1 < ln.box[0] + ln.box[2]:
+            if el.kind in LABELLED_BESIDE and ln.box[0] < x1 < ln.box[0] + ln.box[2]:
                 on = words_within(ln, x0, x1, whole=True)
                 if on is not None and len(on.text) <= 2 and ln.text.startswith(on.text):
                     ln = words_within(ln, x1, ln.box[0] + ln.box[2] + 1) or ln
@@ -376,10 +376,6 @@ def _in_frame(frame: Frame, region: Box | None) -> Box:
     return clip_box(region or (0, 0, frame.width, frame.height), frame.width, frame.height)
 
 
-#: controls drawn as a small indicator beside their label
-INDICATORS = ("checkbox", "radio", "toggle")
-
-
 def _crossing(lines: list[TextLine], el: Element) -> list[TextLine]:
     """The words of confidently read lines centred outside ``el``'s box that run
     across it on its row (a link inside a paragraph line): its words inside."""
@@ -407,12 +403,9 @@ def _word_gap(a: Box, b: Box) -> bool:
 
 def _joined(a: TextLine, b: TextLine) -> TextLine:
     """Two lines of one row as one (``b`` right of ``a``)."""
-    x0, y0 = min(a.box[0], b.box[0]), min(a.box[1], b.box[1])
-    x1 = max(a.box[0] + a.box[2], b.box[0] + b.box[2])
-    y1 = max(a.box[1] + a.box[3], b.box[1] + b.box[3])
     known = len(a.char_x) == len(a.text) > 0 and len(b.char_x) == len(b.text) > 0
     gap = ((a.char_x[-1] + b.char_x[0]) / 2,) if known else ()
-    return TextLine(text=f"{a.text} {b.text}", box=(x0, y0, x1 - x0, y1 - y0),
+    return TextLine(text=f"{a.text} {b.text}", box=union(a.box, b.box),
                     conf=min(a.conf, b.conf),
                     char_x=a.char_x + gap + b.char_x if known else ())
 
