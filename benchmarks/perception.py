@@ -162,7 +162,10 @@ def full_figures(threads: int) -> dict:
     shared = Vision(threads=threads)
     shared.ocr._load()
     shared.elements(Frame(full_screens()[0][1]))    # load the element model
-    times: dict[str, list[float]] = {"base": [], "vision": [], "scene": []}
+    times: dict[str, list[float]] = {"base": [], "vision": [], "scene": [],
+                                     "find_then_observe": [], "changed_warm": [],
+                                     "changed_cold": []}
+    same = {"warm": 0}
     hits = {"base": 0, "vision": 0, "scene": 0}
     n = 0
     digest = hashlib.blake2b(digest_size=8)
@@ -195,11 +198,41 @@ def full_figures(threads: int) -> dict:
                                ("scene", scene_lines)):
                 hits[key] += any(tg["text"].lower() in (txt or "").lower()
                                  and contains(box, truth) for txt, box in lines)
-    return {"screens": len(times["base"]), "targets": n,
+        # the agent's loop: a find, then an observe of the same frame, then an observe
+        # after one line changed (wiped), with the cache warm, against a cold one
+        v = Vision(ocr=shared.ocr, detector=shared.detector)
+        probe = targets[0]["text"] if targets else "OK"
+        t = time.perf_counter()
+        v.find(Frame(img), Locator(text=probe))
+        scene.perceive(v, Frame(img))
+        times["find_then_observe"].append(time.perf_counter() - t)
+        changed = wipe_a_line(img)
+        t = time.perf_counter()
+        warm = scene.perceive(v, Frame(changed))
+        times["changed_warm"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        cold = scene.perceive(Vision(ocr=shared.ocr, detector=shared.detector), Frame(changed))
+        times["changed_cold"].append(time.perf_counter() - t)
+        same["warm"] += sorted((s.element.kind, s.element.text or "") for s in warm) == \
+            sorted((s.element.kind, s.element.text or "") for s in cold)
+    return {"screens": len(times["base"]), "targets": n, "warm_same": same["warm"],
             **{f"{k}_ms": median_ms(v) for k, v in times.items()},
             **{f"{k}_total_ms": sum(v) * 1000 for k, v in times.items()},
             **{f"{k}_hit": v for k, v in hits.items()},
             "elements_digest": digest.hexdigest()}
+
+
+def wipe_a_line(img):
+    """The frame with its middle fast-path text line painted over in the colour
+    beside it: a small local change, as after typing or a value update."""
+    from picoagent.vision.textcache import quick_text_boxes
+
+    boxes = sorted(quick_text_boxes(img), key=lambda b: (b[1], b[0]))
+    out = img.copy()
+    if boxes:
+        x, y, w, h = boxes[len(boxes) // 2]
+        out[y:y + h, x:x + w] = img[y, max(0, x - 1)]
+    return out
 
 
 def full_rows(ff: dict) -> list[tuple[str, str, str, str]]:
@@ -218,6 +251,14 @@ def full_rows(ff: dict) -> list[tuple[str, str, str, str]]:
          f"{ff['vision_hit']}/{ff['targets']} / {ff['scene_hit']}/{ff['targets']}",
          f"{ff['base_hit']}/{ff['targets']}", ""),
         ("  elements of both (digest of kinds and boxes)", ff["elements_digest"], "", ""),
+        ("find, then `scene.perceive` of the same frame (median)",
+         f"{ff['find_then_observe_ms']:.0f} ms", f"{ff['scene_ms']:.0f} ms observe alone",
+         f"{ff['find_then_observe_ms'] / ff['scene_ms']:.2f}x"),
+        ("`scene.perceive` after one line changed, warm (median)",
+         f"{ff['changed_warm_ms']:.0f} ms", f"{ff['changed_cold_ms']:.0f} ms cold",
+         f"{ff['changed_warm_ms'] / ff['changed_cold_ms']:.2f}x"),
+        ("  warm and cold give the same kinds and texts",
+         f"{ff['warm_same']}/{ff['screens']} screens", "", ""),
     ]
 
 

@@ -148,6 +148,12 @@ def quick_text_boxes(rgb: np.ndarray, unsure: list[Box] | None = None) -> list[B
     return [clip_box((x - 2, y - 2, w + 4, h + 4), W, H) for x, y, w, h in _join_words(words)]
 
 
+def _fast_path(rgb: np.ndarray) -> tuple[list[Box], list[Box]]:
+    """:func:`quick_text_boxes` over a whole frame: its boxes and unsure areas."""
+    unsure: list[Box] = []
+    return quick_text_boxes(rgb, unsure), unsure
+
+
 def _join_words(words: list[Box]) -> list[Box]:
     """Join words into lines: same row, gap at most QUICK_WORD_GAP x their height
     (a space scales with the font; separate widgets sit further apart)."""
@@ -230,7 +236,8 @@ class TextCache:
         self._ref: np.ndarray | None = None
         self._covered: np.ndarray | None = None       # cells where detection is current
         self._boxes: list[Box] = []
-        self._quick: list[Box] | None = None
+        self._quick: list[Box] | None = None   # fast-path boxes of the current frame
+        self._unsure: list[Box] = []           # where the fast path may have cut text
         self._mixed: list[Box] | None = None   # fast-path boxes, neural where unsure
         self._neural_areas: list[Box] = []     # where the neural detector ran for them
         self._lines: dict[Box, TextLine] = {}
@@ -238,7 +245,7 @@ class TextCache:
         # area between a few states; each state is detected and read once
         self._seen_det: OrderedDict[bytes, list[Box]] = OrderedDict()
         self._seen_lines: OrderedDict[tuple, TextLine] = OrderedDict()
-        self._seen_quick: OrderedDict[bytes, list[Box]] = OrderedDict()
+        self._seen_quick: OrderedDict[bytes, tuple[list[Box], list[Box]]] = OrderedDict()
         self._seen_reread: OrderedDict[bytes, list[TextLine]] = OrderedDict()
         self.recent: list[Box] = []             # dirty rectangles of the last change
         self.stats = {"frames": 0, "unchanged": 0, "det_calls": 0, "det_px": 0,
@@ -254,7 +261,7 @@ class TextCache:
         if self._ref is None or self._ref.shape != image.shape:
             self._ref = image.copy()
             self._covered = np.zeros(((h + CELL - 1) // CELL, (w + CELL - 1) // CELL), bool)
-            self._boxes, self._lines, self._quick = [], {}, None
+            self._boxes, self._lines, self._quick, self._unsure = [], {}, None, []
             self._mixed, self._neural_areas = None, []
             self.recent = []
             self.last = {"diff_ms": (time.perf_counter() - t) * 1000}
@@ -274,7 +281,7 @@ class TextCache:
         for r in rects:
             self._invalidate(r)
         if self._quick is not None:
-            self._quick = self._quick_update(image, rects)
+            self._quick, self._unsure = self._quick_update(image, rects)
         self._mixed, self._neural_areas = None, []
         self.recent = rects
         self._ref = image.copy()
@@ -311,9 +318,10 @@ class TextCache:
         self._boxes = [b for b in self._boxes if not overlaps(b, rect)]
         self._lines = {b: ln for b, ln in self._lines.items() if not overlaps(b, rect)}
 
-    def _quick_update(self, image: np.ndarray, rects: list[Box]) -> list[Box]:
-        """Fast-path boxes after a change: recomputed only around the dirty
-        rectangles (grown over the boxes they touch), the rest kept."""
+    def _quick_update(self, image: np.ndarray, rects: list[Box]
+                      ) -> tuple[list[Box], list[Box]]:
+        """Fast-path boxes and unsure areas after a change: recomputed only around
+        the dirty rectangles (grown over the boxes they touch), the rest kept."""
         H, W = image.shape[:2]
         grown: list[Box] = []
         def pad(r: Box) -> Box:
@@ -330,28 +338,36 @@ class TextCache:
                         r, changed = union(r, pad(b)), True
             grown = [g for g in grown if not overlaps(g, r)] + [r]
         keep = [b for b in self._quick if not any(overlaps(b, g) for g in grown)]
+        unsure = [u for u in self._unsure if not any(overlaps(u, g) for g in grown)]
         for g in grown:
             crop = image[g[1]:g[1] + g[3], g[0]:g[0] + g[2]]
-            for b in quick_text_boxes(crop):
+            doubts: list[Box] = []
+            for b in quick_text_boxes(crop, doubts):
                 box = (b[0] + g[0], b[1] + g[1], b[2], b[3])
                 if _cut_by(box, g, W, H):
                     # a line runs past the recomputed area: its other part would be
                     # lost or stale, so recompute the whole frame (~15 ms) instead
-                    return quick_text_boxes(image)
-                if not any(overlaps(box, k) for k in keep):
-                    keep.append(box)
-        return keep
+                    return _fast_path(image)
+                keep.append(box)    # inside g, so clear of every kept box; new boxes
+                #                     may overlap each other (descenders), as fresh ones do
+            unsure += [clip_box((u[0] + g[0], u[1] + g[1], u[2], u[3]), W, H) for u in doubts]
+        return keep, unsure
+
+    def _current_fast_path(self) -> None:
+        """The fast path's boxes and unsure areas for the current frame, computed once
+        (a find and a whole-frame reading of the same frame share them)."""
+        if self._quick is None:
+            key = hashlib.blake2b(self._ref.tobytes(), digest_size=16).digest()
+            self._quick, self._unsure = _remember(self._seen_quick, key, SEEN_FRAMES,
+                                                  lambda: _fast_path(self._ref))
+            self.stats["quick_frames"] = self.stats.get("quick_frames", 0) + 1
 
     # ---- detection -------------------------------------------------------------------
     def quick_boxes(self, region: Box) -> list[Box]:
         """Fast-path text boxes centred in ``region`` (recomputed once per changed frame)."""
         assert self._ref is not None, "update() first"
         t = time.perf_counter()
-        if self._quick is None:
-            key = hashlib.blake2b(self._ref.tobytes(), digest_size=16).digest()
-            self._quick = _remember(self._seen_quick, key, SEEN_FRAMES,
-                                    lambda: quick_text_boxes(self._ref))
-            self.stats["quick_frames"] = self.stats.get("quick_frames", 0) + 1
+        self._current_fast_path()
         self.last["quick_ms"] = (time.perf_counter() - t) * 1000
         timing.add("detect", self.last["quick_ms"])
         return centred_in(self._quick, region)
@@ -363,17 +379,11 @@ class TextCache:
         assert self._ref is not None, "update() first"
         if self._mixed is None:
             t = time.perf_counter()
-            key = hashlib.blake2b(self._ref.tobytes(), digest_size=16).digest() + b"unsure"
-
-            def both() -> tuple[list[Box], list[Box]]:
-                unsure: list[Box] = []
-                return quick_text_boxes(self._ref, unsure), unsure
-
-            quick, unsure = _remember(self._seen_quick, key, SEEN_FRAMES, both)
+            self._current_fast_path()
             self.last["quick_ms"] = (time.perf_counter() - t) * 1000
             timing.add("detect", self.last["quick_ms"])
-            self._mixed = list(quick)
-            self.doubt(unsure)
+            self._mixed = list(self._quick)
+            self.doubt(self._unsure)
         return centred_in(self._mixed, region)
 
     def doubt(self, areas: list[Box]) -> bool:

@@ -224,3 +224,39 @@ def test_a_line_over_a_row_of_keys_names_each_key_by_its_words_on_it(own_vision)
     named = [[t for t, _ in own_vision.element_name_lines(frame, e, crop_read=False,
                                                           lines=[line])] for e in row]
     assert named == [[w] for w in words], (line.text, named)
+
+
+@pytest.mark.parametrize("screen_name", ["zenity_question.png", "xterm_dejavu.png"])
+def test_whole_frame_reading_after_a_local_change_recomputes_only_there(own_vision,
+                                                                       screen_name):
+    """After a line is wiped out, the fast path's boxes and unsure areas are updated
+    around the change alone (no second whole-frame pass) and equal a fresh
+    computation; a find and a whole-frame reading of one frame share one pass."""
+    import json
+
+    from picoagent.vision.frame import as_rgb_array
+    from picoagent.vision.textcache import _fast_path
+
+    screen = next(s for s in json.loads((CORPUS / "corpus.json").read_text())["screens"]
+                  if s["image"] == screen_name)
+    first = as_rgb_array(CORPUS / screen_name)
+    whole = (0, 0, first.shape[1], first.shape[0])
+    cache = TextCache(own_vision.ocr)
+    cache.update(first)
+    cache.quick_boxes(whole)
+    cache.sure_boxes(whole)
+    assert cache.stats["quick_frames"] == 1
+    x, y, w, h = screen["targets"][0]["box"]
+    second = first.copy()
+    second[y:y + h, x:x + w] = first[y, x - 1 if x else x + w]   # wiped with the colour beside it
+    assert cache.update(second)
+    got = cache.sure_boxes(whole)
+    assert cache.stats["quick_frames"] == 1, "the whole frame was passed again"
+    boxes, unsure = _fast_path(second)
+    assert same_boxes(cache.quick_boxes(whole), boxes)
+    assert sorted(cache._unsure) == sorted(unsure) or same_boxes(cache._unsure, unsure)
+    fresh = TextCache(own_vision.ocr)
+    fresh.update(second)
+    assert same_boxes(got, fresh.sure_boxes(whole))
+    assert not any(abs(b[1] + b[3] / 2 - (y + h / 2)) < h / 2 and b[0] <= x + w / 2 <= b[0] + b[2]
+                   for b in got), "the wiped line is still there"
