@@ -267,7 +267,7 @@ def _note_unrelated(vision, frame: Frame, loc: Locator, region: Box, th: Thresho
     lines the relations ruled out were not read; this reads them, fast path only)."""
     min_score = loc.min_score if loc.min_score is not None else th.min_score
     for ln in vision.text_lines(frame, region, target=loc.text, min_score=min_score,
-                                quick=True):
+                                source="quick"):
         ts = score_text(loc.text, ln.text)
         if ts.score >= min_score:
             box = ln.span_box(ts.start, ts.end) if ts.partial else ln.box
@@ -327,25 +327,24 @@ def _candidates(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
     symbol = loc.text is not None and is_symbol_target(loc.text)
     # an acting step reads on past a whole match on static text for one on a control
     stop_where = (lambda b: owners.of_box(b)[0] == owners.top) if owners else None
-    # Fast path first (morphological text boxes, ~15 ms); when it holds no match,
-    # the neural detector's boxes.  With `index`, every match counts, so only the
-    # neural detector's complete set is used.
-    out: list[_Scored] = []
-    if loc.index is None and vision.lazy:
+    # Fast path first (morphological text boxes, ~15 ms); when it holds no match, the
+    # boxes a whole-frame reading uses: the fast path's, with the neural detector's
+    # where the fast path is unsure or a reading doubtful.  Boxes read in the first
+    # pass are not read again.  With `index`, every match counts: the second pass only.
+    def look(source: str) -> tuple[list, list[_Scored]]:
         lines = vision.text_lines(frame, region, target=loc.text if lazy else None,
-                                  min_score=min_score, box_filter=box_filter, quick=True,
+                                  min_score=min_score, box_filter=box_filter, source=source,
                                   stop_where=stop_where)
-        out = _text_candidates(lines, loc, rx, min_score, frame, search)
-        if symbol:
-            out = _glyph_checked(vision, frame, loc, out, search)
+        found = _text_candidates(lines, loc, rx, min_score, frame, search)
+        return lines, _glyph_checked(vision, frame, loc, found, search) if symbol else found
+
+    if loc.index is None and vision.lazy:
+        lines, out = look("quick")
         if out:
             return out
-    lines = vision.text_lines(frame, region, target=loc.text if lazy else None,
-                              min_score=min_score, box_filter=box_filter,
-                              stop_where=stop_where)
-    out = _text_candidates(lines, loc, rx, min_score, frame, search)
-    if symbol:
-        out = _glyph_checked(vision, frame, loc, out, search)
+    lines, out = look("sure")
+    if not out and vision.doubt(frame, lines):
+        lines, out = look("sure")
     if not out and loc.text is not None:
         # Near misses get a second, closer reading of their own crop (small and bitmap
         # fonts are often misread in the full-frame pass, e.g. an icon glued to a word).

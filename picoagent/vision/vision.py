@@ -76,7 +76,7 @@ class Vision:
     def text_lines(self, frame: Frame, region: Box | None = None, *,
                    target: str | None = None, min_score: float | None = None,
                    box_filter: Callable[[Box], bool] | None = None,
-                   quick: bool = False,
+                   source: str = "neural",
                    stop_where: Callable[[Box], bool] | None = None) -> list[TextLine]:
         """OCR lines inside ``region`` (frame pixels; boxes in frame pixels).
 
@@ -84,8 +84,10 @@ class Vision:
         not read before are recognised.  With ``target``, recognition is lazy: boxes
         whose size could hold the target come first and reading stops once one of
         them matches it as a whole (score >= STOP_SCORE); other boxes stay unread.
-        ``quick`` uses the morphological fast-path boxes instead of the neural
-        detector's (see :mod:`picoagent.vision.textcache`).  With ``stop_where``, a
+        ``source`` picks the boxes: ``"neural"`` the neural detector's, ``"quick"``
+        the morphological fast path's, ``"sure"`` the fast path's with the neural
+        detector's where the fast path is unsure (see :mod:`picoagent.vision.textcache`;
+        :meth:`doubt` adds areas where readings were doubtful).  With ``stop_where``, a
         whole match stops the reading only where ``stop_where(box)`` holds too (an
         acting step reads on past a match on static text, for one on a control).
         """
@@ -94,7 +96,10 @@ class Vision:
             return []
         t = time.perf_counter()
         self._sync(frame)
-        boxes = self.text.quick_boxes(region) if quick else self.text.boxes(region)
+        if source not in ("neural", "quick", "sure"):
+            raise ValueError(f"source {source!r}: neural, quick or sure")
+        boxes = (self.text.quick_boxes(region) if source == "quick" else
+                 self.text.sure_boxes(region) if source == "sure" else self.text.boxes(region))
         if box_filter is not None:
             boxes = [b for b in boxes if box_filter(b)]
         if target is None:
@@ -130,17 +135,24 @@ class Vision:
         t = time.perf_counter()
         self._sync(frame)
         lines = self.text.read(self.text.sure_boxes(region))
+        if self.doubt(frame, lines):
+            lines = self.text.read(self.text.sure_boxes(region))
+        self.last_timings = {**self.text.last,
+                             "perceive_ms": (time.perf_counter() - t) * 1000}
+        return [ln for ln in lines if ln.text]
+
+    def doubt(self, frame: Frame, lines: list[TextLine]) -> bool:
+        """Let the neural detector decide around the lines read with confidence under
+        DOUBT (lines, not lone icons or bullets).  True when that changed the boxes
+        ``source="sure"`` gives: read them again."""
+        self._sync(frame)
         doubtful = []
         for ln in lines:
             x, y, w, h = ln.box
             if ln.conf < DOUBT and w >= 2 * h:      # a line, not a lone icon or bullet
                 doubtful.append(clip_box((x - h, y - 4, w + 2 * h, h + 8), frame.width,
                                          frame.height))
-        if doubtful and self.text.doubt(doubtful):
-            lines = self.text.read(self.text.sure_boxes(region))
-        self.last_timings = {**self.text.last,
-                             "perceive_ms": (time.perf_counter() - t) * 1000}
-        return [ln for ln in lines if ln.text]
+        return bool(doubtful) and self.text.doubt(doubtful)
 
     def known_lines(self, frame: Frame) -> list[TextLine]:
         """The lines of ``frame`` read so far, anywhere on it (no new reading)."""
