@@ -93,8 +93,33 @@ def average_precision(tp: np.ndarray, scores: np.ndarray, n_gt: int) -> float:
     return float(np.sum((mrec[i + 1] - mrec[i]) * mpre[i + 1]))
 
 
-def evaluate(detector: ElementDetector, items, classes, iou_thr=0.5, progress=None):
+def match(found, gts, iou_thr=0.5):
+    """Greedy matching, highest score first: (detection, index of its object or -1)."""
+    used, out = set(), []
+    for d in sorted(found, key=lambda d: -d.score):
+        x, y, w, h = d.box
+        db = (x, y, x + w, y + h)
+        best, bj = iou_thr, -1
+        for j, o in enumerate(gts):
+            if j in used or o["cls"] != d.kind:
+                continue
+            v = iou_xyxy(db, o["box"])
+            if v >= best:
+                best, bj = v, j
+        if bj >= 0:
+            used.add(bj)
+        out.append((d, bj))
+    return out
+
+
+def evaluate(detector: ElementDetector, items, classes, iou_thr=0.5, progress=None,
+             locator=False):
+    """AP per class at EVAL_THRESHOLD.  With ``locator``, also what a ``kind:``
+    locator gets: each class's true and false positives of ``detect`` at the
+    runtime's threshold (``rt_tp``, ``rt_fp``)."""
     dets = {c: [] for c in classes}           # (score, hit)
+    rt_tp = {c: 0 for c in classes}
+    rt_fp = {c: 0 for c in classes}
     n_gt = {c: 0 for c in classes}
     state_ok = state_n = 0
     misses = {c: 0 for c in classes}
@@ -111,16 +136,7 @@ def evaluate(detector: ElementDetector, items, classes, iou_thr=0.5, progress=No
             sg[o["cls"]] += 1
         screens.append((sd, sg))
         used = set()
-        for d in sorted(found, key=lambda d: -d.score):
-            x, y, w, h = d.box
-            db = (x, y, x + w, y + h)
-            best, bj = iou_thr, -1
-            for j, o in enumerate(gts):
-                if j in used or o["cls"] != d.kind:
-                    continue
-                v = iou_xyxy(db, o["box"])
-                if v >= best:
-                    best, bj = v, j
+        for d, bj in match(found, gts, iou_thr):
             hit = bj >= 0
             if hit:
                 used.add(bj)
@@ -132,6 +148,10 @@ def evaluate(detector: ElementDetector, items, classes, iou_thr=0.5, progress=No
         for j, o in enumerate(gts):
             if j not in used:
                 misses[o["cls"]] += 1
+        if locator:
+            for d, bj in match(detector.detect(img), gts, iou_thr):
+                if d.kind in rt_tp:
+                    (rt_tp if bj >= 0 else rt_fp)[d.kind] += 1
         if progress and (k + 1) % progress == 0:
             print(f"  {k + 1}/{len(items)} screens", file=sys.stderr, flush=True)
     # the score threshold with the best F1 over all classes (for the metadata default)
@@ -158,6 +178,7 @@ def evaluate(detector: ElementDetector, items, classes, iou_thr=0.5, progress=No
     valid = [v for v in ap.values() if not np.isnan(v)]
     return {"map50": float(np.mean(valid)) if valid else float("nan"), "ap": ap, "n_gt": n_gt,
             "state_acc": state_ok / state_n if state_n else float("nan"), "state_n": state_n,
+            "rt_tp": rt_tp, "rt_fp": rt_fp,
             "screens": len(items), "best_f1": best_f1, "best_f1_threshold": best_thr,
             "per_screen": screens}
 
@@ -308,15 +329,17 @@ def ablate(detector, sets: dict, base: dict, base_aps: dict, weights: dict, clas
     """For each check family, every set evaluated without it: mAP, the mAP lost by
     taking it out (the full run's minus this one's, with its paired bootstrap
     interval: the same resamples of the screens for both) and the same for the
-    family's own kinds' mean AP."""
+    family's own kinds' mean AP.  Beside them, the locator's side: the family's kinds'
+    true and false positives at the runtime's threshold, with and without it."""
     out = {}
+    rt = {name: evaluate(detector, items, classes, locator=True) for name, items in sets.items()}
     for fam, kinds in check_families().items():
         out[fam] = {"kinds": list(kinds)}
         ki = [classes.index(k) for k in kinds if k in classes]
         for name, items in sets.items():
             t = time.perf_counter()
             with without_family(fam):
-                r = evaluate(detector, items, classes)
+                r = evaluate(detector, items, classes, locator=True)
             aps = add_intervals(r, classes, weights[name])
             full = base_aps[name]
             d_map = resampled_map(full) - resampled_map(aps)
@@ -329,7 +352,11 @@ def ablate(detector, sets: dict, base: dict, base_aps: dict, weights: dict, clas
                 "gain_map50": base[name]["map50"] - r["map50"], "gain_map50_ci": interval(d_map),
                 "kinds_ap": kinds_wo, "gain_kinds_ap": kinds_full - kinds_wo,
                 "gain_kinds_ap_ci": interval(d_kinds),
-                "ap": r["ap"], "ap_ci": r["ap_ci"]}
+                "ap": r["ap"], "ap_ci": r["ap_ci"],
+                "rt_tp": sum(rt[name]["rt_tp"][k] for k in kinds if k in classes),
+                "rt_fp": sum(rt[name]["rt_fp"][k] for k in kinds if k in classes),
+                "rt_tp_without": sum(r["rt_tp"][k] for k in kinds if k in classes),
+                "rt_fp_without": sum(r["rt_fp"][k] for k in kinds if k in classes)}
             print(f"  without {fam}: {name} mAP {r['map50']:.3f} "
                   f"({time.perf_counter() - t:.0f} s)", file=sys.stderr, flush=True)
     return out
@@ -339,22 +366,28 @@ def print_ablation(abl: dict, set_names: list[str]):
     print()
     print("Check ablation (int8): each family of picoagent/vision/checks taken out in turn; "
           "gain = with it minus without it, 95 % paired bootstrap interval over screens; "
-          "a family earns its place on a set where the interval of its gain lies above 0")
+          "a family earns its place on a set where the interval of its gain lies above 0 "
+          "(AP), or where it removes more false positives of its kinds at the runtime's "
+          "threshold than it loses true ones (locator); tp/fp: its kinds' true / false "
+          "positives at the runtime's threshold, with it -> without it")
     print()
     cols = "".join(f" {n}: mAP without | {n}: gain mAP | {n}: gain AP of its kinds |"
-                   for n in set_names)
+                   f" {n}: tp/fp |" for n in set_names)
     print(f"| family | kinds |{cols} earns its place on |")
-    print("|---|---" + "|---" * (3 * len(set_names)) + "|---|")
+    print("|---|---" + "|---" * (4 * len(set_names)) + "|---|")
     for fam, r in abl.items():
         cells = ""
         earns = []
         for n in set_names:
             x = r[n]
             cells += (f" {fmt_ci(x['map50'], x['map50_ci'])} | {fmt_ci(x['gain_map50'], x['gain_map50_ci'])} |"
-                      f" {fmt_ci(x['gain_kinds_ap'], x['gain_kinds_ap_ci'])} |")
+                      f" {fmt_ci(x['gain_kinds_ap'], x['gain_kinds_ap_ci'])} |"
+                      f" {x['rt_tp']}/{x['rt_fp']} -> {x['rt_tp_without']}/{x['rt_fp_without']} |")
             lo_m, lo_k = x["gain_map50_ci"][0], x["gain_kinds_ap_ci"][0]
             if (not np.isnan(lo_m) and lo_m > 0) or (not np.isnan(lo_k) and lo_k > 0):
                 earns.append(n)
+            elif x["rt_fp_without"] - x["rt_fp"] > max(0, x["rt_tp_without"] - x["rt_tp"]):
+                earns.append(f"{n} (locator)")
         print(f"| {fam} | {', '.join(r['kinds'])} |{cells} {', '.join(earns) or 'none'} |")
 
 

@@ -54,3 +54,15 @@ def test_interval_covers_the_figure_and_is_seeded():
     lo, hi = E.interval(a[:, 0])
     assert lo < _plain_ap(screens, "button") < hi
     assert w.sum(axis=1).tolist() == [30.0] * w.shape[0]
+
+
+def test_matching_takes_the_highest_score_first_and_each_object_once():
+    from types import SimpleNamespace as D
+    gts = [{"cls": "button", "box": [0, 0, 10, 10]}, {"cls": "checkbox", "box": [20, 0, 30, 10]}]
+    found = [D(kind="button", box=(0, 0, 10, 10), score=0.4),
+             D(kind="button", box=(1, 0, 10, 10), score=0.9),      # the same object, higher
+             D(kind="checkbox", box=(0, 0, 10, 10), score=0.8),    # the wrong kind there
+             D(kind="checkbox", box=(21, 0, 9, 10), score=0.3)]
+    got = {(d.kind, d.score): j for d, j in E.match(found, gts)}
+    assert got == {("button", 0.9): 0, ("button", 0.4): -1, ("checkbox", 0.8): -1,
+                   ("checkbox", 0.3): 1}
