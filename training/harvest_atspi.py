@@ -495,7 +495,13 @@ def inner(a):
 
     def log(s):
         print(s, flush=True)
+
+    def held() -> int:
+        return sum(f.endswith('.json') for f in os.listdir(a.out))
     for k, (n, v) in enumerate(jobs):
+        if a.count is not None and held() >= a.count:
+            log('%s holds %d screens (--count %d): done' % (a.out, held(), a.count))
+            break
         try:
             made += run_program(n, v, a, log)
         except Exception as e:  # keep going with the other programs
@@ -514,6 +520,9 @@ def main():
     ap.add_argument('--variants', type=int, default=None,
                     help='looks (theme, font, size) a program (default 6; --val 3)')
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--count', type=int, default=None,
+                    help='stop once the output folder holds this many screens (the runs go '
+                         'in a fixed order, so the same first screens; default: every run)')
     ap.add_argument('--inner', action='store_true', help=argparse.SUPPRESS)
     ap.add_argument('--one', default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()

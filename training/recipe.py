@@ -28,6 +28,9 @@ GENERATORS = {
     "qt": [sys.executable, "training/gen_qt.py"],
     "html": [sys.executable, "training/gen_html.py"],
     "gtk": ["xvfb-run", "-a", "/usr/bin/python3", "training/gen_gtk.py"],
+    # real programs' screens labelled from their accessibility tree / the DOM
+    "atspi": ["/usr/bin/python3", "training/harvest_atspi.py"],
+    "dom": [sys.executable, "training/harvest_dom.py"],
 }
 SET_KEYS = {"generator", "seed", "count", "options"}
 CYCLE_KEYS = {"out", "sets", "iters", "lr", "restart", "grow", "wd", "seed", "init_onnx",
