@@ -26,6 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .components import components, labels as cc_labels
 from .frame import Box
 
 
@@ -197,7 +198,7 @@ def ink(crop: np.ndarray) -> Ink:
     mask = _strip_edge_rules(mask[p:-p, p:-p])
     if not mask.any():
         return empty
-    n = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[0] - 1
+    n = cc_labels(mask.astype(np.uint8))[0] - 1
     ys, xs = np.nonzero(mask)
     x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
     cols = mask[y0:y1, x0:x1].any(0)
@@ -223,13 +224,13 @@ def _enclosed_glyph(m: np.ndarray, flat: np.ndarray) -> np.ndarray | None:
     total = np.bincount(flab.ravel(), minlength=nf)
     total[counts == 0] = 0
     face = flab == int(total.argmax())
-    nn, nlab = cv2.connectedComponents((~face).astype(np.uint8), connectivity=8)
+    nn, nlab = cc_labels((~face).astype(np.uint8))
     edge = np.unique(np.concatenate((nlab[0], nlab[-1], nlab[:, 0], nlab[:, -1])))
     holes = ~face & ~np.isin(nlab, edge)
     glyph = (m > 0) & holes
     if not glyph.any():
         return None
-    n, lab, st, _ = cv2.connectedComponentsWithStats(glyph.astype(np.uint8), connectivity=8)
+    n, lab, st, _ = components(glyph.astype(np.uint8))
     inner = _inner(h, w)
     parts = [i for i in range(1, n) if not _is_frame(i, st, lab, inner, w, h)]
     if not parts:
@@ -319,7 +320,7 @@ def _band_glyph(m: np.ndarray) -> np.ndarray | None:
     ring, the page around a rounded button); all of it when that leaves nothing and
     it is not a frame (a crop tight around the glyph)."""
     h, w = m.shape
-    n, lab, st, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    n, lab, st, _ = components(m)
     inner = _inner(h, w)
     keep, frame = [], []
     for i in range(1, n):

@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from . import timing
+from .components import components
 from .frame import Box, clip_box
 from .geometry import center, centred_in, grow, inside, iou, overlaps, union
 from .ocr import OcrEngine, TextLine
@@ -119,7 +120,7 @@ def quick_text_boxes(rgb: np.ndarray, unsure: list[Box] | None = None) -> list[B
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     grad = cv2.morphologyEx(grey, cv2.MORPH_GRADIENT, np.ones((2, 2), np.uint8))
     ink = (grad > QUICK_GRADIENT).astype(np.uint8)
-    n, labels, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, st, _ = components(ink)
     w, h, area = st[:, 2], st[:, 3], st[:, 4]
     dens = area / np.maximum(1, w * h)
     # glyphs (or words whose glyphs touch): small, or with the ink density of
@@ -129,7 +130,7 @@ def quick_text_boxes(rgb: np.ndarray, unsure: list[Box] | None = None) -> list[B
     glyph[0] = False
     mask = glyph[labels].astype(np.uint8)
     mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (QUICK_GAP, 1)))
-    m, lab2, st2, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    m, lab2, st2, _ = components(mask)
     H, W = rgb.shape[:2]
     if unsure is not None:
         other = ink.astype(bool) & ~glyph[labels]
@@ -274,7 +275,7 @@ class TextCache:
             return []
         cells = changed_cells(self._ref, image, self._covered.shape)
         cells = cv2.dilate(cells, np.ones((3, 3), np.uint8))
-        count, _, stats, _ = cv2.connectedComponentsWithStats(cells, connectivity=8)
+        count, _, stats, _ = components(cells)
         rects = [clip_box((int(s[0]) * CELL, int(s[1]) * CELL, int(s[2]) * CELL,
                            int(s[3]) * CELL), w, h) for s in stats[1:count]]
         rects = self._grow(rects)
@@ -428,8 +429,7 @@ class TextCache:
         t = time.perf_counter()
         if todo.any():
             # one detection per connected uncovered area, not their bounding box
-            count, _, stats, _ = cv2.connectedComponentsWithStats(todo.astype(np.uint8),
-                                                                  connectivity=8)
+            count, _, stats, _ = components(todo.astype(np.uint8))
             for sx, sy, sw, sh, _area in stats[1:count]:
                 rect = ((cx0 + int(sx)) * CELL, (cy0 + int(sy)) * CELL, int(sw) * CELL,
                         int(sh) * CELL)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
+from ..components import components
 from ..geometry import intersection, iou
 from .config import CONFIG as C
 from .shapes import (WindowShapes, _commonest, _ink, _raised, _rim, _searched, _solid, _strong_ink,
@@ -117,7 +117,7 @@ def find_arrow(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     inside = d[2:h - 2, :max(1, rw - 2)]
     ink = (d > max(C.arrow_min_diff, C.arrow_rel_diff * int(inside.max() if inside.size else 0))
            ).astype(np.uint8)
-    n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, lab, st, _ = components(ink)
     bx, by, bw, bh = (st[1:, k] for k in range(4))
     # not the border or past it; an arrow's size and place (one pass over all the
     # pieces: a box over words has hundreds)

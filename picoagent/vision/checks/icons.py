@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
+from ..components import components
 from .config import CONFIG as C
 from .shapes import _touches_rim, backgrounds_for, channel_diff, search_window
 
@@ -30,7 +30,7 @@ def icon_extent(image: np.ndarray, box: tuple[int, int, int, int]):
     cx0, cy0 = x - x0 + w // 4, y - y0 + h // 4
     for bg in backgrounds_for(image, window, box):
         ink = (channel_diff(win, bg) > C.icon_ink_diff).view(np.uint8)
-        n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        n, lab, st, _ = components(ink)
         core = lab[cy0:cy0 + max(1, h - h // 2), cx0:cx0 + max(1, w - w // 2)]
         # the labels found in the core, the background (0) left out: one count a label
         parts = np.flatnonzero(np.bincount(core.ravel(), minlength=n)[1:]) + 1

@@ -7,6 +7,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from ..components import components
 from .config import CONFIG as C
 from .shapes import _commonest, _fill, _raised, _rim, channel_diff, search_window, shapes_per_background
 
@@ -110,7 +111,7 @@ def radio_inside(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
         return True
     fill = _commonest(c[band])
     mark = ((np.abs(c - fill).max(2) > C.radio_mark_diff) & inner).astype(np.uint8)
-    _, lab, stats, _ = cv2.connectedComponentsWithStats(mark, connectivity=8)
+    _, lab, stats, _ = components(mark)
     # parts wholly out of C.radio_band are the inner edge of a thick ring
     dots = sorted(set(np.unique(lab[(r < C.radio_band) & (mark > 0)]).tolist()) - {0})
     if not dots:

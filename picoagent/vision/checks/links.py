@@ -7,6 +7,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from ..components import components
 from .config import CONFIG as C
 from .shapes import _commonest, _raised, _rim, _run_bounds, _runs, _strong_ink_diff, channel_diff
 
@@ -241,7 +242,7 @@ def in_blocks(image: np.ndarray, box: tuple[int, int, int, int], words=None) -> 
     if reg.ndim != 3 or h < 6 or w < 4 * h // 3:
         return False
     _, ink, _ = words if words is not None else _words(reg[:, :, :3])
-    n, _, st, _ = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
+    n, _, st, _ = components(ink.view(np.uint8))
     st = st[1:]
     st = st[st[:, 4] >= 4]
     if len(st) < C.blocks_min:
