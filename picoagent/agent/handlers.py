@@ -176,13 +176,13 @@ def read(r, a: S.Read, info, depth):
             info.match = m
             target_found = True
             box = m.element.box
-            lines = r.vision.text_lines(frame, r._region(frame))
+            lines = r.vision.all_lines(frame, r._region(frame))
             hits = [ln for ln in lines if overlaps(ln.box, box)]
             hits = [hits[i] for i in reading_order([ln.box for ln in hits])]
             text = " ".join(ln.text for ln in hits) or (m.element.text or "")
         else:
             region = screen_region_to_frame(frame, a.region)
-            lines = r.vision.text_lines(frame, region)
+            lines = r.vision.all_lines(frame, region)
             order = reading_order([ln.box for ln in lines])
             text = " ".join(lines[i].text for i in order)
             if not text:
