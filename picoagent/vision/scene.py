@@ -26,7 +26,7 @@ def perceive(vision, frame, region=None) -> list[Seen]:
     from .frame import Element
     from .fuse import INNER_TEXT
     from .geometry import center, inside, reading_order
-    from .vision import is_mark
+    from .vision import is_mark, repeats
 
     controls = vision.elements(frame, region) if vision.has_element_model else []
     lines = vision.all_lines(frame, region)
@@ -47,6 +47,7 @@ def perceive(vision, frame, region=None) -> list[Seen]:
     for s in named:                 # a line inside a control is its name
         if s.element.kind in INNER_TEXT:
             used.update(ln.box for ln in lines if inside(center(ln.box), s.element.box))
+    used |= repeats(lines)          # a word's own box inside a longer line's
     named += [Seen(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf,
                             source="ocr"), [ln.text])
               for ln in lines if ln.box not in used and not is_mark(ln)]

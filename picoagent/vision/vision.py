@@ -21,7 +21,7 @@ from .locate import LABELLED_BESIDE, Thresholds, resolve
 from .ocr import OcrEngine, TextLine
 from .template import TemplateMatcher
 from .textcache import TextCache
-from .textmatch import plausible_order, score_text
+from .textmatch import normalise, plausible_order, score_text
 
 #: lazy recognition stops only at an exact whole-line match; any fuzzy match does
 #: not stop it, so a better one elsewhere still wins
@@ -337,8 +337,9 @@ class Vision:
                     frame, e, crop_read=False, lines=lines if region is None else None)]
                 out.append(Element(kind=e.kind, box=e.box, score=e.score, source=e.source,
                                    checked=e.checked, text=" / ".join(names) or None))
+        repeated = repeats(lines)
         out.extend(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf, source="ocr")
-                   for ln in lines if not is_mark(ln))
+                   for ln in lines if not is_mark(ln) and ln.box not in repeated)
         return out
 
     # ---- resolution ------------------------------------------------------------------
@@ -420,6 +421,25 @@ def _joined(a: TextLine, b: TextLine) -> TextLine:
     return TextLine(text=f"{a.text} {b.text}", box=union(a.box, b.box),
                     conf=min(a.conf, b.conf),
                     char_x=a.char_x + gap + b.char_x if known else ())
+
+
+def repeats(lines: list[TextLine]) -> set[Box]:
+    """The boxes of lines that repeat part of a longer line around them: centred
+    inside its box and read as words of its text (the fast path can leave a word's
+    own box inside a line's).  A whole-screen listing shows the longer line alone;
+    naming controls still uses every line."""
+    out: set[Box] = set()
+    for ln in lines:
+        words = normalise(ln.text, whole=False)
+        if not words:
+            continue
+        for big in lines:
+            if big is not ln and big.box[2] * big.box[3] > ln.box[2] * ln.box[3] \
+                    and inside(center(ln.box), big.box) \
+                    and f" {words} " in f" {normalise(big.text, whole=False)} ":
+                out.add(ln.box)
+                break
+    return out
 
 
 def is_mark(ln: TextLine) -> bool:

@@ -90,3 +90,16 @@ def test_merged_button_box_is_narrowed_to_the_matched_label():
     line = (215, 86, 120, 16)
     el = _narrow_to_label(merged, ok, [line])
     assert el.box[0] > 262
+
+
+def test_a_word_box_inside_a_longer_line_that_reads_it_is_a_repeat():
+    from picoagent.vision.ocr import TextLine
+    from picoagent.vision.vision import repeats
+
+    line = TextLine("Update ready. Install now?", (535, 336, 211, 25), 0.95)
+    word = TextLine("Install", (651, 341, 53, 14), 1.0)          # its own box, inside
+    other = TextLine("Installer", (560, 341, 60, 14), 1.0)       # not a word of the line
+    below = TextLine("Install", (651, 370, 53, 14), 1.0)         # outside the line's box
+    part = TextLine("stall", (660, 341, 30, 14), 1.0)            # a part of a word only
+    assert repeats([line, word, other, below, part]) == {word.box}
+    assert repeats([word]) == set()
