@@ -115,6 +115,12 @@ def inside(point: tuple[float, float], b: Box) -> bool:
     return b[0] <= point[0] <= b[0] + b[2] and b[1] <= point[1] <= b[1] + b[3]
 
 
+def within(a: Box, b: Box) -> bool:
+    """Box ``a`` lies wholly inside box ``b``."""
+    return b[0] <= a[0] and b[1] <= a[1] and a[0] + a[2] <= b[0] + b[2] and \
+        a[1] + a[3] <= b[1] + b[3]
+
+
 def centred_in(boxes, region: Box) -> list[Box]:
     """The boxes of ``boxes`` whose centre lies in ``region``."""
     return [b for b in boxes if inside(center(b), region)]

@@ -25,7 +25,7 @@ def perceive(vision, frame, region=None) -> list[Seen]:
     name no control."""
     from .frame import Element
     from .fuse import INNER_TEXT
-    from .geometry import center, inside, reading_order
+    from .geometry import center, inside, reading_order, within
     from .vision import is_mark, repeats
 
     controls = vision.elements(frame, region) if vision.has_element_model else []
@@ -37,7 +37,7 @@ def perceive(vision, frame, region=None) -> list[Seen]:
         for text, ln in vision.element_name_lines(frame, el, crop_read=True,
                                                   lines=lines if region is None else None):
             if ln is not None:      # the line it was read from, or a part of it
-                used.update(o.box for o in lines if _within(ln.box, o.box))
+                used.update(o.box for o in lines if within(ln.box, o.box))
             if text and text not in names:
                 names.append(text)
         named.append(Seen(Element(kind=el.kind, box=el.box, score=el.score,
@@ -52,11 +52,6 @@ def perceive(vision, frame, region=None) -> list[Seen]:
                             source="ocr"), [ln.text])
               for ln in lines if ln.box not in used and not is_mark(ln)]
     return [named[i] for i in reading_order([s.element.box for s in named])]
-
-
-def _within(a, b) -> bool:
-    return b[0] <= a[0] and b[1] <= a[1] and a[0] + a[2] <= b[0] + b[2] and \
-        a[1] + a[3] <= b[1] + b[3]
 
 
 def _drop_containers(controls: list) -> list:

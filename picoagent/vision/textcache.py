@@ -33,7 +33,7 @@ import numpy as np
 from . import timing
 from .components import components
 from .frame import Box, clip_box
-from .geometry import center, centred_in, grow, inside, iou, overlaps, union
+from .geometry import center, centred_in, grow, inside, iou, overlaps, union, within
 from .ocr import OcrEngine, TextLine
 
 CELL = 8            # change-detection granularity, pixels
@@ -357,20 +357,20 @@ class TextCache:
     def _current_fast_path(self) -> None:
         """The fast path's boxes and unsure areas for the current frame, computed once
         (a find and a whole-frame reading of the same frame share them)."""
+        t = time.perf_counter()
         if self._quick is None:
             key = hashlib.blake2b(self._ref.tobytes(), digest_size=16).digest()
             self._quick, self._unsure = _remember(self._seen_quick, key, SEEN_FRAMES,
                                                   lambda: _fast_path(self._ref))
             self.stats["quick_frames"] = self.stats.get("quick_frames", 0) + 1
+        self.last["quick_ms"] = (time.perf_counter() - t) * 1000
+        timing.add("detect", self.last["quick_ms"])
 
     # ---- detection -------------------------------------------------------------------
     def quick_boxes(self, region: Box) -> list[Box]:
         """Fast-path text boxes centred in ``region`` (recomputed once per changed frame)."""
         assert self._ref is not None, "update() first"
-        t = time.perf_counter()
         self._current_fast_path()
-        self.last["quick_ms"] = (time.perf_counter() - t) * 1000
-        timing.add("detect", self.last["quick_ms"])
         return centred_in(self._quick, region)
 
     def sure_boxes(self, region: Box) -> list[Box]:
@@ -379,10 +379,7 @@ class TextCache:
         says where; :meth:`doubt` adds areas after reading)."""
         assert self._ref is not None, "update() first"
         if self._mixed is None:
-            t = time.perf_counter()
             self._current_fast_path()
-            self.last["quick_ms"] = (time.perf_counter() - t) * 1000
-            timing.add("detect", self.last["quick_ms"])
             self._mixed = list(self._quick)
             self.doubt(self._unsure)
         return centred_in(self._mixed, region)
@@ -395,7 +392,7 @@ class TextCache:
         merged: list[Box] = []
         for a in areas:
             a = _along_row(a, self._mixed)
-            if any(union(a, n) == n for n in self._neural_areas):
+            if any(within(a, n) for n in self._neural_areas):
                 continue
             # areas whose detection contexts would overlap are detected as one
             for m in [m for m in merged if overlaps(grow(a, MIN_CONTEXT // 2),
@@ -449,7 +446,6 @@ class TextCache:
             np.array(ctx, np.int32).tobytes()
         found = _remember(self._seen_det, key, SEEN_AREAS, lambda: self._detect_tiles(ctx))
         # keep boxes centred in the rectangle asked for; the context only helps
-        rx, ry, rw, rh = rect
         found = centred_in(found, rect)
         # replace what was known inside the rectangle (by box centre, the same rule
         # as for what was found: a box reaching in from outside stays)

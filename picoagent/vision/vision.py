@@ -428,15 +428,14 @@ def repeats(lines: list[TextLine]) -> set[Box]:
     inside its box and read as words of its text (the fast path can leave a word's
     own box inside a line's).  A whole-screen listing shows the longer line alone;
     naming controls still uses every line."""
+    padded = [f" {normalise(ln.text, whole=False)} " for ln in lines]   # once a line
     out: set[Box] = set()
-    for ln in lines:
-        words = normalise(ln.text, whole=False)
-        if not words:
+    for ln, words in zip(lines, padded):
+        if not words.strip():
             continue
-        for big in lines:
+        for big, text in zip(lines, padded):
             if big is not ln and big.box[2] * big.box[3] > ln.box[2] * ln.box[3] \
-                    and inside(center(ln.box), big.box) \
-                    and f" {words} " in f" {normalise(big.text, whole=False)} ":
+                    and inside(center(ln.box), big.box) and words in text:
                 out.add(ln.box)
                 break
     return out
