@@ -19,7 +19,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import CLASSES, MEAN, STATEFUL, STD, STRIDES, Detector  # noqa: E402
 
-VERSION = "1.6.0"
+VERSION = "1.7.0"
 
 
 def metadata(extra: dict | None = None) -> dict[str, str]:

@@ -20,7 +20,8 @@ real evaluation set (tests/data/elements/gtk_capture.py: roles to classes,
 indicators and sliders measured on the pixels, flat buttons as icons, tabs
 grown by the theme's padding, objects under an open menu dropped), after
 dropping every node that is not both SHOWING and VISIBLE (with its subtree).
-Nothing is hand-fixed per screen.
+Nothing is hand-fixed per screen; a screen where a check or radio button could not
+be labelled (no indicator found on its pixels) is dropped, not kept half-labelled.
 
 Program lists are disjoint by construction: the training list never holds a
 program of the evaluation sets (EVAL_PROGRAMS: the real set, the hold-out set,
@@ -28,6 +29,8 @@ the validation set); the script refuses to run otherwise.  Resumable: a screen
 whose JSON exists is skipped.  Progress: one line a screen (n/N, screens/s, eta).
 """
 import argparse
+import contextlib
+import io
 import json
 import os
 import random
@@ -67,6 +70,14 @@ PROGRAMS = {
     'simple-scan': (['simple-scan'], 'gtk', ['ctrl+comma']),
     'font-manager': (['font-manager'], 'gtk', []),
     'parole': (['parole'], 'gtk', ['F10', 'ctrl+o']),
+    # Xfce's settings dialogs: scales (some with marks), radio groups, spin buttons; one
+    # screen a notebook page ('tab:N', selected through AT-SPI)
+    'xfce4-mouse-settings': (['xfce4-mouse-settings'], 'gtk', ['tab:1', 'tab:2']),
+    'xfce4-keyboard-settings': (['xfce4-keyboard-settings'], 'gtk', ['tab:1', 'tab:2']),
+    'xfce4-notifyd-config': (['xfce4-notifyd-config'], 'gtk', []),
+    'xfce4-accessibility-settings': (['xfce4-accessibility-settings'], 'gtk', ['tab:1', 'tab:2']),
+    'xfce4-appearance-settings': (['xfce4-appearance-settings'], 'gtk', ['tab:1', 'tab:2', 'tab:3']),
+    'xfce4-screenshooter': (['xfce4-screenshooter'], 'gtk', []),
     # Qt 5
     'lximage-qt': (['lximage-qt'], 'qt', ['ctrl+o']),
     'pavucontrol-qt': (['pavucontrol-qt'], 'qt', []),
@@ -101,7 +112,8 @@ VAL_PROGRAMS = {
 }
 #: Left out: GTK 4 programs (gnome-calculator, baobab, ghex, gnome-font-viewer ...), as
 #: GTK 4.8 gives no extents over AT-SPI; GTK 2 programs (pcmanfm, gpicview, hardinfo,
-#: lxappearance), whose accessibility needs GTK_MODULES; pavucontrol, which shows only
+#: lxappearance), whose accessibility needs GTK_MODULES; xfwm4-settings and
+#: xfwm4-tweaks-settings, which refuse to start without xfwm4 running; pavucontrol, which shows only
 #: "Establishing connection to PulseAudio" without a sound server
 
 #: programs of the evaluation sets: the real set and the hold-out set
@@ -253,7 +265,18 @@ def capture(scene, app, tops, out_dir, toolkit):
     nodes = walk_visible(app, tops, toolkit)
     img = ImageGrab.grab(xdisplay=os.environ['DISPLAY']).convert('RGB')
     gc.OUT = out_dir
-    gc.process(scene, img, nodes, [e for _, _, e in tops])
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        gc.process(scene, img, nodes, [e for _, _, e in tops])
+    print(buf.getvalue(), end='', flush=True)
+    unlabelled = [ln.strip() for ln in buf.getvalue().splitlines() if 'no indicator for' in ln]
+    if unlabelled:
+        # a check or radio button left without a box would teach the model that it is
+        # background (a focused radio's halo, a stack switcher's radio-role buttons)
+        for ext in ('.png', '.json'):
+            os.remove(os.path.join(out_dir, scene['name'] + ext))
+        print('  %s: dropped, %d control(s) left unlabelled' % (scene['name'], len(unlabelled)),
+              flush=True)
     if not os.environ.get('HARVEST_KEEP_NODES'):
         os.remove('/tmp/gtk_nodes_%s.txt' % scene['name'])
 
@@ -310,6 +333,19 @@ def act(app, action):
     return False
 
 
+def select_tab(app, k):
+    """Show the k-th notebook page (page tabs in breadth-first order) by selecting its tab
+    in its tab list (AT-SPI Selection); whether there was one."""
+    tabs = find_items(app, lambda r, n: r == 'page tab')
+    if k >= len(tabs):
+        return False
+    try:
+        tab = tabs[k]
+        return bool(tab.parent.querySelection().selectChild(tab.getIndexInParent()))
+    except Exception:
+        return False
+
+
 def run_program(name, v, a, log):
     """The screens of one look of one program: how many were written.  Each in a
     process of its own: a libatspi client that asked for the desktop's applications
@@ -318,7 +354,7 @@ def run_program(name, v, a, log):
     spec = (VAL_PROGRAMS if a.val else PROGRAMS)[name]
     # About through AT-SPI: a Qt program answers the action only when its modal box closes
     for action in ['main'] + spec[2] + (['About'] if spec[1] == 'gtk' else []):
-        scene_name = '%s_%02d_%s' % (name, v['i'], action.lower().replace('+', '-'))
+        scene_name = '%s_%02d_%s' % (name, v['i'], action.lower().replace('+', '-').replace(':', ''))
         if os.path.exists(os.path.join(a.out, scene_name + '.json')):
             continue
         one = json.dumps(dict(name=name, v=v, action=action, scene=scene_name, out=a.out, val=a.val))
@@ -381,7 +417,13 @@ def run_action(name, spec, v, action, scene_name, out_dir, log):
         else:
             scene['post'] = indicator_post
         tops = main
-        if action != 'main':
+        if action.startswith('tab:'):
+            if not select_tab(app, int(action[4:])):
+                log('  %s: no such notebook page' % scene_name)
+                return 0
+            time.sleep(1.0)
+            tops = toplevels(app)
+        elif action != 'main':
             if action in keys:
                 w = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(p.pid)],
                                    capture_output=True, text=True).stdout.split()

@@ -34,7 +34,7 @@ GENERATORS = {
 }
 SET_KEYS = {"generator", "seed", "count", "options"}
 CYCLE_KEYS = {"out", "sets", "iters", "lr", "restart", "grow", "wd", "seed", "init_onnx",
-              "export"}
+              "init_int8", "export"}
 TOP_KEYS = {"paths", "sets", "cycles", "quantize", "eval"}
 
 
@@ -63,6 +63,9 @@ class Cycle:
     seed: int | None = None
     init_onnx: str | None = None
     export: str | None = None
+    #: start from this export quantised to int8 as [quantize] does (the weights the
+    #: shipped model had), instead of from its float weights
+    init_int8: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,14 +133,18 @@ def load(path: Path) -> Recipe:
             _need(name in c["sets"], f"{where}.grow.{name}", "is not one of the cycle's sets")
             _need(isinstance(n, int) and n >= sets[name].count, f"{where}.grow.{name}",
                   f"must be a whole number >= the set's count ({sets[name].count})")
-        if c.get("init_onnx"):
-            _need(c["init_onnx"] in exports, f"{where}.init_onnx",
-                  f"{c['init_onnx']!r} is not exported by an earlier cycle")
+        for key in ("init_onnx", "init_int8"):
+            if c.get(key):
+                _need(c[key] in exports, f"{where}.{key}",
+                      f"{c[key]!r} is not exported by an earlier cycle")
+        _need(not (c.get("init_onnx") and c.get("init_int8")), f"{where}.init_int8",
+              "give init_onnx or init_int8, not both")
         if c.get("export"):
             exports.add(c["export"])
         cycles.append(Cycle(c["out"], tuple(c["sets"]), c["iters"], c.get("lr"),
                             bool(c.get("restart")), dict(c.get("grow", {})), c.get("wd"),
-                            c.get("seed"), c.get("init_onnx"), c.get("export")))
+                            c.get("seed"), c.get("init_onnx"), c.get("export"),
+                            c.get("init_int8")))
     q = raw.get("quantize", {})
     if q:
         _need(q.get("source") in exports, f"{path}: quantize.source",
@@ -184,6 +191,13 @@ def commands(r: Recipe, stage: str = "all") -> list[list[str]]:
                 cmd += ["--seed", str(c.seed)]
             if c.init_onnx:
                 cmd += ["--init-onnx", r.onnx(c.init_onnx)]
+            if c.init_int8:
+                q = r.quantize
+                int8 = r.onnx(c.init_int8 + "-int8")
+                out.append([py, "training/quantize.py", r.onnx(c.init_int8), int8,
+                            "--calib", *(r.folder(n) for n in q.get("calib", [])),
+                            "--count", str(q.get("count", 48))])
+                cmd += ["--init-onnx", int8]
             if c.restart:
                 cmd.append("--restart")
             out.append(cmd)

@@ -77,9 +77,12 @@ def test_geany_preferences_through_a_gtk_tooltip(tmp_path, xdisplay, vision, scr
     """geany (GTK 3): tick "Confirm exit" by kind and state, wait a second as a
     person might, then type a path into the field right of "Startup path" and
     press OK.  After that second the checkbox's tooltip ("Shows a confirmation
-    dialog on exit"), which GTK keeps while the pointer rests, covers the field:
-    the runner moves the pointer off (park_after) and finds it.  Checked through
-    geany's own configuration file, which it writes on OK."""
+    dialog on exit"), which GTK keeps while the pointer rests, shows over the
+    "Startup path" label, a few pixels above the field: the field must be found
+    and typed into all the same (where it is not, the runner moves the pointer
+    off and looks again; tests/integration/test_steps_on_app.py checks that on
+    our app).  Checked through geany's own configuration file, which it writes
+    on OK."""
     cfg = tmp_path / "geany"
     work = "/tmp/picoagent-geany-work"
     proc = subprocess.Popen(["geany", "-c", str(cfg), "-i"], stdout=subprocess.DEVNULL,
@@ -106,5 +109,3 @@ def test_geany_preferences_through_a_gtk_tooltip(tmp_path, xdisplay, vision, scr
     assert res.ok, res.failure
     assert "pref_main_confirm_exit=true" in conf
     assert f"default_open_path={work}" in conf
-    field = next(r for r in res.steps if r.label == "field")
-    assert field.message and field.message.startswith("pointer moved off"), field.message

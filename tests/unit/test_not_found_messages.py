@@ -81,8 +81,8 @@ def test_wrong_state(vision):
 
 
 def test_kind_not_in_relation(vision):
-    msg = message(vision, TK, Locator(kind="button", below=Locator(text="Visitors today: 3")))
-    assert msg.endswith("; not below 'Visitors today: 3')"), msg
+    msg = message(vision, TK, Locator(kind="button", below=Locator(text="Scrolled 0")))
+    assert msg.endswith("; not below 'Scrolled 0')"), msg
 
 
 def test_image_below_confidence(vision):

@@ -23,19 +23,24 @@ def test_shipped_recipe_trains_each_set_after_generating_it():
     trained_on: list[str] = []
     for c in cmds:
         words = c.split()
-        if "/gen_" in c:
+        if "/gen_" in c or "/harvest_" in c:
             made[words[words.index("--out") + 1]] = int(words[words.index("--count") + 1])
         if words[0] == "training/train.py":
             data = words[words.index("--data") + 1:words.index("--out")]
             assert all(d in made for d in data), c
             trained_on.append(c)
-    assert len(trained_on) == len(r.cycles) == 8
+    assert len(trained_on) == len(r.cycles) == 9
     # the third cycle grows qt and html with the same seeds, before it trains
     i = cmds.index("training/gen_qt.py --out build/elements/qt --count 7000 --seed 1")
     assert "--iters 18000" in cmds[i + 2]
     # the eighth cycle starts from the seventh's export; the int8 model from the eighth's
     assert cmds.index("training/export.py build/train/final.pt build/model/stage7-fp32.onnx") \
         < next(i for i, c in enumerate(cmds) if "--init-onnx build/model/stage7-fp32.onnx" in c)
+    # the ninth from the eighth's export quantised to int8, on the harvested screens too
+    q8 = cmds.index(next(c for c in cmds if c.startswith(
+        "training/quantize.py build/model/stage8-fp32.onnx build/model/stage8-fp32-int8.onnx")))
+    assert "--init-onnx build/model/stage8-fp32-int8.onnx" in cmds[q8 + 1]
+    assert cmds[q8 + 1].count("build/elements/real_atspi") == 8
     assert cmds[-2].startswith("training/quantize.py build/model/ui-elements-fp32.onnx "
                                "picoagent/models/ui-elements.onnx")
     assert cmds[-1].startswith("training/eval.py")
@@ -55,6 +60,10 @@ def test_shipped_recipe_trains_each_set_after_generating_it():
     ("[sets.a]\ngenerator = 'qt'\nseed = 1\ncount = 5\n"
      "[[cycles]]\nout = 'b'\nsets = ['a']\niters = 5\ninit_onnx = 'later'\n",
      "cycles[0].init_onnx"),
+    ("[sets.a]\ngenerator = 'qt'\nseed = 1\ncount = 5\n"
+     "[[cycles]]\nout = 'b'\nsets = ['a']\niters = 5\nexport = 'e'\n"
+     "[[cycles]]\nout = 'c'\nsets = ['a']\niters = 5\ninit_onnx = 'e'\ninit_int8 = 'e'\n",
+     "cycles[1].init_int8"),
     ("[quantize]\nsource = 'x'\n", "quantize.source"),
     ("[sets]\n[trainig]\n", "trainig"),
 ])
