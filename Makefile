@@ -23,7 +23,7 @@ APT_PACKAGES := $(RUNTIME_APT) $(TEST_APT)
 DEMO_SCREEN := 1280x720x24
 
 .PHONY: help system-deps runtime-deps apt-install setup demo test test-all bench soak arm64-check validate-examples clean \
-	model train-deps model-data model-train model-eval model-harvest model-val-set
+	model train-deps model-data model-train model-eval model-harvest model-val-set text-model
 
 help:
 	@echo "make demo         install what a run needs and run the bundled demo (Xvfb if no display)"
@@ -35,6 +35,7 @@ help:
 	@echo "make soak         500-iteration soak against the demo app (benchmarks/soak.py)"
 	@echo "make arm64-check  install and test in an emulated aarch64 Debian (~10-20 min, root)"
 	@echo "make model        regenerate data, train, export, quantise and evaluate the UI element model"
+	@echo "make text-model   label, train and evaluate the small screening text recogniser (after make model-data)"
 
 system-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
@@ -100,7 +101,7 @@ HARVEST_APT := python3-pyatspi at-spi2-core dbus-x11 xdotool gnome-themes-extra 
 	elementary-xfce-icon-theme fonts-cantarell fonts-noto-core qt5ct qt5-style-plugins qtbase5-examples \
 	evince ristretto xfce4-taskmanager catfish xarchiver l3afpad meld dconf-editor \
 	gnome-system-monitor gedit gnome-disk-utility simple-scan font-manager parole lximage-qt \
-	pavucontrol-qt qbittorrent keepassxc transmission-qt \
+	pavucontrol-qt qbittorrent keepassxc transmission-qt xfce4-settings xfce4-notifyd xfce4-screenshooter \
 	gucharmap transmission-gtk file-roller speedcrunch qpdfview
 
 # Chromium for gen_html.py; Debian's GTK 3 bindings and themes for gen_gtk.py (system python)
@@ -135,6 +136,15 @@ model-eval: train-deps
 model-harvest: train-deps
 	/usr/bin/python3 training/harvest_atspi.py
 	$(PY) training/harvest_dom.py
+
+# the small screening recogniser picoagent/models/ui-text-small.onnx (models/TEXT_MODEL_CARD.md):
+# PP-OCR labels the fast path's text boxes of 1,500 training screens (make model-data's
+# folders), then training (CTC, ~20 min on one core) and its evaluation on unseen screens
+text-model: train-deps
+	$(PY) training/rec_data.py --out build/rec/data.npz --screens 1500
+	$(PY) training/rec_train.py --data build/rec/data.npz --out build/rec/run1 --iters 6000
+	cp build/rec/run1/model.onnx picoagent/models/ui-text-small.onnx
+	$(PY) training/rec_eval.py
 
 # the committed validation set tests/data/elements_val (harvest_atspi.py's VAL_PROGRAMS)
 model-val-set: train-deps

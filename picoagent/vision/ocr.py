@@ -174,10 +174,15 @@ class OcrEngine:
     BATCH = 2
 
     def __init__(self, threads: int = 1, det_model: str | Path | None = None,
-                 rec_model: str | Path | None = None):
+                 rec_model: str | Path | None = None, glance_model: str | Path | None | bool = None):
         self.threads = threads
         self.det_model = Path(det_model) if det_model else None
         self.rec_model = Path(rec_model) if rec_model else None
+        #: the small screening recogniser (rec_small); False: none (every box is read
+        #: by PP-OCR in size order)
+        from .rec_small import SmallReader
+        self.glancer = None if glance_model is False else SmallReader(
+            threads, None if glance_model in (None, True) else glance_model)
         self._det: TextDetector | None = None
         self._rec: TextRecognizer | None = None
         self._lock = threading.Lock()
@@ -242,6 +247,16 @@ class OcrEngine:
 
     def read(self, image: np.ndarray) -> list[TextLine]:
         return self.recognize(image, self.detect(image))
+
+    def glance(self, image: np.ndarray, boxes: list[Box]) -> list[tuple[str, float]] | None:
+        """A quick reading of each box by the small recogniser (text, confidence), for
+        deciding what PP-OCR reads first; None without that model."""
+        if self.glancer is None or not self.glancer.available():
+            return None
+        t = time.perf_counter()
+        out = self.glancer.read([image[y:y + h, x:x + w] for x, y, w, h in boxes])
+        timing.add("recognise", (time.perf_counter() - t) * 1000)
+        return out
 
 
 def _batches(order: list[int], crops: list[np.ndarray], size: int, max_width: int):

@@ -246,6 +246,7 @@ class TextCache:
         # area between a few states; each state is detected and read once
         self._seen_det: OrderedDict[bytes, list[Box]] = OrderedDict()
         self._seen_lines: OrderedDict[tuple, TextLine] = OrderedDict()
+        self._seen_glances: OrderedDict[tuple, tuple[str, float]] = OrderedDict()
         self._seen_quick: OrderedDict[bytes, tuple[list[Box], list[Box]]] = OrderedDict()
         self._seen_reread: OrderedDict[bytes, list[TextLine]] = OrderedDict()
         self.recent: list[Box] = []             # dirty rectangles of the last change
@@ -484,6 +485,29 @@ class TextCache:
         return _remember(self._seen_reread, key, SEEN_AREAS, look)
 
     # ---- recognition -----------------------------------------------------------------
+    def _key(self, b: Box):
+        return (b, hashlib.blake2b(self._ref[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].tobytes(),
+                                   digest_size=16).digest())
+
+    def glance(self, boxes: list[Box]) -> dict[Box, tuple[str, float]]:
+        """The small recogniser's reading of each box not read yet (remembered by
+        content); empty without that model."""
+        todo = [b for b in boxes if b not in self._lines]
+        keys = {b: self._key(b) for b in todo}
+        unseen = [b for b in todo if keys[b] not in self._seen_glances]
+        if unseen:
+            got = self.ocr.glance(self._ref, unseen)
+            if got is None:
+                return {}
+            self.stats["glance_boxes"] = self.stats.get("glance_boxes", 0) + len(unseen)
+            for b, g in zip(unseen, got):
+                _remember(self._seen_glances, keys[b], SEEN_LINES, lambda g=g: g)
+        return {b: self._seen_glances[keys[b]] for b in todo if keys[b] in self._seen_glances}
+
+    def known_match(self, boxes: list[Box], stop: Callable[[TextLine], bool]) -> bool:
+        """Whether a box of ``boxes`` was read already and its reading satisfies ``stop``."""
+        return any(b in self._lines and stop(self._lines[b]) for b in boxes)
+
     def known(self) -> list[TextLine]:
         """The readings of the current frame made so far (no new reading)."""
         return list(self._lines.values())
@@ -505,9 +529,7 @@ class TextCache:
         while todo and i < len(todo) and not done_early:
             batch = todo[i:i + BATCH]
             i += BATCH
-            keys = {b: (b, hashlib.blake2b(self._ref[b[1]:b[1] + b[3], b[0]:b[0] + b[2]]
-                                           .tobytes(), digest_size=16).digest())
-                    for b in batch}
+            keys = {b: self._key(b) for b in batch}
             unseen = [b for b in batch if keys[b] not in self._seen_lines]
             fresh = {ln.box: ln for ln in self.ocr.recognize(self._ref, unseen)}
             self.stats["rec_boxes"] += len(unseen)

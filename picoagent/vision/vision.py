@@ -26,6 +26,10 @@ from .textmatch import normalise, plausible_order, score_text
 #: lazy recognition stops only at an exact whole-line match; any fuzzy match does
 #: not stop it, so a better one elsewhere still wins
 STOP_SCORE = 1.0
+#: a box whose quick reading scores this against the target is read first
+GLANCE_SCORE = 0.6
+#: boxes glanced at a time (a target usually sits among the first boxes of its size)
+GLANCE_CHUNK = 8
 #: reading a whole frame: a fast-path box read with less confidence than this is
 #: looked at again by the neural detector (a line merged with an icon reads ~0.5)
 DOUBT = 0.8
@@ -118,10 +122,30 @@ class Vision:
             if self.text.recent:
                 # what just changed first: a waited-for text usually arrives there
                 order.sort(key=lambda b: not any(overlaps(b, r) for r in self.text.recent))
-            lines = self.text.read(order, stop=whole_match)
+            lines = self._read_glancing(target, order, whole_match)
         self.last_timings = {**self.text.last,
                              "perceive_ms": (time.perf_counter() - t) * 1000}
         return [ln for ln in lines if ln.text]
+
+    def _read_glancing(self, target: str, order: list[Box],
+                       stop: Callable[[TextLine], bool]) -> list[TextLine]:
+        """Lazy reading of ``order`` for ``target``, with the small recogniser's quick
+        readings deciding what PP-OCR reads first: ``order`` is glanced at GLANCE_CHUNK
+        boxes at a time, and the boxes whose glance resembles the target (best first)
+        are read before the next chunk is glanced.  Without a match among them, every
+        other box is read in ``order``: what PP-OCR reads and when it stops stay as
+        they were, so a misreading glance costs time, never a find."""
+        if len(order) > 1 and self.ocr.glancer is not None and \
+                not self.text.known_match(order, stop):
+            for i in range(0, len(order), GLANCE_CHUNK):
+                glances = self.text.glance(order[i:i + GLANCE_CHUNK])
+                if not glances and i == 0 and not self.ocr.glancer.available():
+                    break
+                scored = [(score_text(target, t).score, b) for b, (t, _c) in glances.items()]
+                likely = [b for sc, b in sorted(scored, key=lambda x: -x[0]) if sc >= GLANCE_SCORE]
+                if likely and any(stop(ln) for ln in self.text.read(likely, stop=stop)):
+                    break
+        return self.text.read(order, stop=stop)
 
     def all_lines(self, frame: Frame, region: Box | None = None) -> list[TextLine]:
         """Every text line inside ``region``, for perceiving a whole screen: the fast

@@ -48,3 +48,24 @@ def test_lazy_finds_the_same_element_as_full_recognition(engines, frames, image,
     if b is not None:          # full recognition may miss what the fast path reads
         assert inside(b.element.center, a.element.box) or \
             inside(a.element.center, b.element.box), (a.element, b.element)
+
+
+def test_glancing_first_reads_fewer_boxes_and_finds_the_same(frames):
+    """The small recogniser's glance only reorders PP-OCR's lazy reading: every corpus
+    target is found in the same box, with fewer PP-OCR readings in all."""
+    from picoagent.vision.ocr import OcrEngine
+    from picoagent.vision.rec_small import MODEL
+    assert MODEL.is_file(), "the small recogniser ships with the package"
+    glancing, plain = OcrEngine(threads=1), OcrEngine(threads=1, glance_model=False)
+    reads = {}
+    for name, ocr in (("glancing", glancing), ("plain", plain)):
+        reads[name] = 0
+        for image, text, truth in CASES:
+            v = Vision(ocr=ocr)
+            m = v.find(frames[image], text)
+            centre = (truth[0] + truth[2] / 2, truth[1] + truth[3] / 2)
+            assert m is not None and inside(centre, m.element.box), (name, text)
+            reads[name] += v.stats["rec_boxes"]
+        if name == "glancing":
+            assert ocr.glancer is not None and ocr.glancer._sess is not None
+    assert reads["glancing"] <= 0.7 * reads["plain"], reads
