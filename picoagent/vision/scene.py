@@ -36,8 +36,9 @@ def perceive(vision, frame, region=None) -> list[Seen]:
         names: list[str] = []
         for text, ln in vision.element_name_lines(frame, el, crop_read=True,
                                                   lines=lines if region is None else None):
-            if ln is not None:      # the line it was read from, or a part of it
-                used.update(o.box for o in lines if within(ln.box, o.box))
+            if ln is not None:      # the line it was read from, or most of it
+                used.update(o.box for o in lines if within(ln.box, o.box)
+                            and _most_of(text or ln.text, o.text))
             if text and text not in names:
                 names.append(text)
         named.append(Seen(Element(kind=el.kind, box=el.box, score=el.score,
@@ -46,12 +47,21 @@ def perceive(vision, frame, region=None) -> list[Seen]:
     named = _dedupe(named)
     for s in named:                 # a line inside a control is its name
         if s.element.kind in INNER_TEXT:
-            used.update(ln.box for ln in lines if inside(center(ln.box), s.element.box))
+            used.update(ln.box for ln in lines if inside(center(ln.box), s.element.box)
+                        and (not s.names or any(_most_of(n, ln.text) for n in s.names)))
     used |= repeats(lines)          # a word's own box inside a longer line's
     named += [Seen(Element(kind="text", box=ln.box, text=ln.text, score=ln.conf,
                             source="ocr"), [ln.text])
               for ln in lines if ln.box not in used and not is_mark(ln)]
     return [named[i] for i in reading_order([s.element.box for s in named])]
+
+
+def _most_of(name: str, line: str) -> bool:
+    """Whether ``name`` holds at least half of ``line``'s characters: then the control
+    it names stands for the line.  A box over a few letters of a longer line (a menu
+    item the model saw in a terminal's ``ls`` output, a link over "12.4" in a
+    sentence) leaves the line as a line of its own."""
+    return 2 * len(name.replace(" ", "")) >= len(line.replace(" ", ""))
 
 
 def _drop_containers(controls: list) -> list:

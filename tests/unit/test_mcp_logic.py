@@ -220,3 +220,24 @@ def test_an_element_is_recorded_by_its_name_unless_that_is_ambiguous():
     # nothing leads back to it: its centre, as a point
     v = _FakeVision({})
     assert locator_for(v, _Frame(), el, ["OK"], "press", _parse) == {"at": [72, 234]}
+
+
+def test_a_name_of_a_few_letters_does_not_stand_for_its_line():
+    from picoagent.vision.scene import _most_of
+    assert _most_of("I agree to the rules", "I agree to the rules")
+    assert _most_of("Cancel", "Cancel OK")
+    assert not _most_of("-app", "kiosk-app")
+    assert not _most_of("12.4", "Build finished successfully in 12.4 seconds")
+
+
+def test_observe_keeps_a_terminals_lines_where_controls_cover_a_few_letters():
+    """On xterm's `ls` output the element model sees menu items, boxed over parts of
+    the file names; every line still shows, as the control's name or as a line."""
+    from picoagent.vision import Frame, Vision, scene
+    from picoagent.vision.frame import as_rgb_array
+    from tests.helpers import ROOT
+    frame = Frame(as_rgb_array(ROOT / "tests" / "data" / "corpus" / "xterm_dejavu.png"))
+    seen = scene.perceive(Vision(threads=1), frame)
+    texts = [s.element.text or "" for s in seen]
+    for want in ("kiosk-app", "notes.md", "Build finished successfully in 12.4 seconds"):
+        assert any(want in t for t in texts), (want, texts)
