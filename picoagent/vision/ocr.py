@@ -7,6 +7,7 @@ the models and the character table live in the wheel.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ import numpy as np
 from ..errors import EnvironmentProblem
 from . import timing
 from .frame import Box, clip_box
+
+log = logging.getLogger(__name__)
 
 MIN_SIDE = 32          # detection needs some context around tiny crops
 MAX_BATCH_WIDTH = 1920  # recognition: padded pixels per batch (bounds peak memory)
@@ -168,13 +171,16 @@ class OcrEngine:
 
     The models are PP-OCRv6 small (det + rec) from the ``rapidocr`` wheel; nothing
     is downloaded.  ``det_model``/``rec_model`` accept other ONNX files (used by
-    the int8 benchmark).
+    the int8 benchmark).  ``glance_model`` names the small screening recogniser
+    (default: the packaged ``ui-text-small.onnx``; False: none), which a text find
+    uses to choose what PP-OCR reads first (:mod:`picoagent.vision.rec_small`).
     """
 
     BATCH = 2
 
     def __init__(self, threads: int = 1, det_model: str | Path | None = None,
-                 rec_model: str | Path | None = None, glance_model: str | Path | None | bool = None):
+                 rec_model: str | Path | None = None,
+                 glance_model: str | Path | None | bool = None):
         self.threads = threads
         self.det_model = Path(det_model) if det_model else None
         self.rec_model = Path(rec_model) if rec_model else None
@@ -254,7 +260,12 @@ class OcrEngine:
         if self.glancer is None or not self.glancer.available():
             return None
         t = time.perf_counter()
-        out = self.glancer.read([image[y:y + h, x:x + w] for x, y, w, h in boxes])
+        try:
+            out = self.glancer.read([image[y:y + h, x:x + w] for x, y, w, h in boxes])
+        except Exception as e:      # an aid, not a need: finds go on without it
+            log.warning("the small text recogniser failed (%s); finds go on without it", e)
+            self.glancer = None
+            return None
         timing.add("recognise", (time.perf_counter() - t) * 1000)
         return out
 

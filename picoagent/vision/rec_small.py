@@ -27,7 +27,8 @@ def prepare(crop: np.ndarray) -> np.ndarray:
     g = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
     h, w = g.shape
     nw = max(1, int(round(w * HEIGHT / max(1, h))))
-    g = cv2.resize(g, (nw, HEIGHT), interpolation=cv2.INTER_AREA if h > HEIGHT else cv2.INTER_LINEAR)
+    g = cv2.resize(g, (nw, HEIGHT),
+                   interpolation=cv2.INTER_AREA if h > HEIGHT else cv2.INTER_LINEAR)
     return normalise(g)
 
 
@@ -79,8 +80,9 @@ class SmallReader:
                     import onnxruntime as ort
 
                     from .ocr import session_options
-                    self._sess = ort.InferenceSession(str(self.model), session_options(self.threads),
-                                                      providers=['CPUExecutionProvider'])
+                    self._sess = ort.InferenceSession(
+                        str(self.model), session_options(self.threads),
+                        providers=['CPUExecutionProvider'])
         return self._sess
 
     def read(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:

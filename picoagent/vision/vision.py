@@ -135,17 +135,20 @@ class Vision:
         are read before the next chunk is glanced.  Without a match among them, every
         other box is read in ``order``: what PP-OCR reads and when it stops stay as
         they were, so a misreading glance costs time, never a find."""
+        t = time.perf_counter()
         if len(order) > 1 and self.ocr.glancer is not None and \
                 not self.text.known_match(order, stop):
             for i in range(0, len(order), GLANCE_CHUNK):
                 glances = self.text.glance(order[i:i + GLANCE_CHUNK])
-                if not glances and i == 0 and not self.ocr.glancer.available():
-                    break
+                if not glances and (self.ocr.glancer is None or not self.ocr.glancer.available()):
+                    break           # no model (or it failed): PP-OCR in size order
                 scored = [(score_text(target, t).score, b) for b, (t, _c) in glances.items()]
                 likely = [b for sc, b in sorted(scored, key=lambda x: -x[0]) if sc >= GLANCE_SCORE]
                 if likely and any(stop(ln) for ln in self.text.read(likely, stop=stop)):
                     break
-        return self.text.read(order, stop=stop)
+        lines = self.text.read(order, stop=stop)
+        self.text.last["rec_ms"] = (time.perf_counter() - t) * 1000   # glances included
+        return lines
 
     def all_lines(self, frame: Frame, region: Box | None = None) -> list[TextLine]:
         """Every text line inside ``region``, for perceiving a whole screen: the fast

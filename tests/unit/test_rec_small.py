@@ -66,3 +66,19 @@ def test_the_shipped_model_reads_rendered_ui_words():
     want = [w for w in words for _ in range(2)]
     right = sum(g == w for g, w in zip(got, want))
     assert right >= len(want) - 2, list(zip(want, got))
+
+
+def test_a_broken_glance_model_costs_no_find(tmp_path):
+    """A small-recogniser file onnxruntime cannot load: the find goes on without
+    glances (PP-OCR in size order) and the engine stops trying."""
+    from picoagent.vision import Frame, Vision
+    from picoagent.vision.frame import as_rgb_array
+    from picoagent.vision.ocr import OcrEngine
+    from tests.helpers import ROOT
+    bad = tmp_path / "broken.onnx"
+    bad.write_bytes(b"not an onnx model")
+    ocr = OcrEngine(threads=1, glance_model=bad)
+    frame = Frame(as_rgb_array(ROOT / "tests" / "data" / "zenity_entry.png"))
+    m = Vision(ocr=ocr).find(frame, "Cancel")
+    assert m is not None and m.element.text == "Cancel"
+    assert ocr.glancer is None
