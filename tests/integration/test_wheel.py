@@ -89,8 +89,8 @@ def test_wheel_carries_the_model_and_the_data(installed):
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
         model = z.read(MODEL)
-    assert {MODEL, "picoagent/data/glyphs.npz", "picoagent/data/bench_screen.png"} \
-        <= set(names)
+    assert {MODEL, "picoagent/models/ui-text-small.onnx", "picoagent/data/glyphs.npz",
+            "picoagent/data/bench_screen.png"} <= set(names)
     assert hashlib.sha256(model).digest() == \
         hashlib.sha256((ROOT / MODEL).read_bytes()).digest()
 
