@@ -1,4 +1,4 @@
-"""A small text-line recogniser for Latin UI text (our own model, int8 ONNX).
+"""A small text-line recogniser for Latin UI text (our own model, float32 ONNX).
 
 It reads a grey crop scaled to height 32 with a few convolutions and a CTC head
 over ``CHARSET`` (printable ASCII and a few UI symbols).  It is a screening
@@ -96,7 +96,8 @@ class SmallReader:
         while k < len(order):
             part = [order[k]]
             w0 = xs[order[k]].shape[1]
-            while k + len(part) < len(order) and xs[order[k + len(part)]].shape[1] <= w0 * 1.5 + 16:
+            while (k + len(part) < len(order)
+                   and xs[order[k + len(part)]].shape[1] <= w0 * 1.5 + 16):
                 part.append(order[k + len(part)])
             k += len(part)
             wmax = -(-max(xs[i].shape[1] for i in part) // 4) * 4
