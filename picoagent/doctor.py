@@ -124,9 +124,15 @@ def check_ocr() -> Check:
     if missing:
         return Check(name="ocr", status="FAIL", detail=f"missing in {folder}: "
                      f"{', '.join(missing)}", fix="reinstall rapidocr")
-    return Check(name="ocr", status="ok",
-                 detail=f"{DET_MODEL} ({_kb(folder / DET_MODEL)}), {REC_MODEL} "
-                        f"({_kb(folder / REC_MODEL)}) in {folder}")
+    from .vision.rec_small import MODEL as GLANCE
+    detail = (f"{DET_MODEL} ({_kb(folder / DET_MODEL)}), {REC_MODEL} "
+              f"({_kb(folder / REC_MODEL)}) in {folder}")
+    if not GLANCE.is_file():
+        return Check(name="ocr", status="warn",
+                     detail=f"{detail}; the small text recogniser is missing ({GLANCE}): "
+                            "finds read text boxes in size order, more slowly",
+                     fix="reinstall picoagent")
+    return Check(name="ocr", status="ok", detail=f"{detail}; {GLANCE.name} ({_kb(GLANCE)})")
 
 
 def check_threads(threads: int | str | None) -> Check:

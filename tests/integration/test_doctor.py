@@ -15,6 +15,7 @@ def test_doctor_on_x11(xdisplay, tmp_path):
     assert lines[2].startswith("ok   screen   1024x640 pixels, scale 1")
     assert "XTEST extension present" in lines[3]
     assert any(x.startswith("ok   model") and "version" in x for x in lines)
+    assert any(x.startswith("ok   ocr") and "ui-text-small.onnx" in x for x in lines)
     assert r.stdout.rstrip().endswith("a run can work here")
     assert not (tmp_path / "rep").exists()          # checked, not created
 
