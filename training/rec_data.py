@@ -27,19 +27,12 @@ import numpy as np
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-from picoagent.vision.rec_small import CHARSET, HEIGHT  # noqa: E402
+from picoagent.vision.rec_small import CHARSET, scale  # noqa: E402
 
 DEFAULT_DIRS = ['build/elements/' + d for d in (
     'gtk', 'gtk_dialogs', 'gtk_icons', 'html', 'html_docs', 'html_prose', 'qt', 'real_atspi',
     'real_dom')]
 MAX_W = 1024
-
-
-def to_grey32(crop: np.ndarray) -> np.ndarray:
-    g = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-    h, w = g.shape
-    nw = max(1, min(MAX_W, int(round(w * HEIGHT / max(1, h)))))
-    return cv2.resize(g, (nw, HEIGHT), interpolation=cv2.INTER_AREA if h > HEIGHT else cv2.INTER_LINEAR)
 
 
 def main() -> int:
@@ -74,7 +67,7 @@ def main() -> int:
             if line.conf < a.min_conf or not line.text or not set(line.text) <= ok:
                 continue
             x, y, w, h = b
-            imgs.append(to_grey32(rgb[y:y + h, x:x + w]))
+            imgs.append(scale(rgb[y:y + h, x:x + w], MAX_W))
             texts.append(line.text)
             kept += 1
         if (k + 1) % 100 == 0 or k + 1 == len(files):

@@ -21,15 +21,22 @@ MIN_WIDTH = 32
 MODEL = Path(__file__).resolve().parent.parent / 'models' / 'ui-text-small.onnx'
 
 
-def prepare(crop: np.ndarray) -> np.ndarray:
-    """RGB (or grey) crop -> float32 HEIGHT x W in [-1, 1], W >= MIN_WIDTH (right-padded
-    with the crop's edge colour)."""
+def scale(crop: np.ndarray, max_width: int | None = None) -> np.ndarray:
+    """RGB (or grey) crop -> grey uint8, HEIGHT high, its aspect kept (the width at
+    most ``max_width``): what training stores and the runtime reads."""
     g = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
     h, w = g.shape
     nw = max(1, int(round(w * HEIGHT / max(1, h))))
-    g = cv2.resize(g, (nw, HEIGHT),
-                   interpolation=cv2.INTER_AREA if h > HEIGHT else cv2.INTER_LINEAR)
-    return normalise(g)
+    if max_width is not None:
+        nw = min(max_width, nw)
+    return cv2.resize(g, (nw, HEIGHT),
+                      interpolation=cv2.INTER_AREA if h > HEIGHT else cv2.INTER_LINEAR)
+
+
+def prepare(crop: np.ndarray) -> np.ndarray:
+    """RGB (or grey) crop -> float32 HEIGHT x W in [-1, 1], W >= MIN_WIDTH (right-padded
+    with the crop's edge colour)."""
+    return normalise(scale(crop))
 
 
 def normalise(g: np.ndarray) -> np.ndarray:
