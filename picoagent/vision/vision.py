@@ -136,14 +136,16 @@ class Vision:
         other box is read in ``order``: what PP-OCR reads and when it stops stay as
         they were, so a misreading glance costs time, never a find."""
         t = time.perf_counter()
-        if len(order) > 1 and self.ocr.glancer is not None and \
+        glancer = self.ocr.glancer
+        if len(order) > 1 and glancer is not None and glancer.available() and \
                 not self.text.known_match(order, stop):
             for i in range(0, len(order), GLANCE_CHUNK):
                 glances = self.text.glance(order[i:i + GLANCE_CHUNK])
-                if not glances and (self.ocr.glancer is None or not self.ocr.glancer.available()):
-                    break           # no model (or it failed): PP-OCR in size order
-                scored = [(score_text(target, t).score, b) for b, (t, _c) in glances.items()]
-                likely = [b for sc, b in sorted(scored, key=lambda x: -x[0]) if sc >= GLANCE_SCORE]
+                if self.ocr.glancer is None:
+                    break           # the model failed: PP-OCR in size order
+                scored = sorted(((score_text(target, text).score, b)
+                                 for b, (text, _conf) in glances.items()), key=lambda x: -x[0])
+                likely = [b for sc, b in scored if sc >= GLANCE_SCORE]
                 if likely and any(stop(ln) for ln in self.text.read(likely, stop=stop)):
                     break
         lines = self.text.read(order, stop=stop)
