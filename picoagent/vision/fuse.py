@@ -8,8 +8,11 @@ me"}`` or ``{kind: text_field, text: "Password"}`` works.
 """
 from __future__ import annotations
 
+import re
+
 from .frame import Box
 from .geometry import center, inside
+from .textmatch import normalise
 
 #: kinds named by the text inside their box
 INNER_TEXT = ("button", "tab", "menu_item", "link", "dropdown", "text_field")
@@ -115,3 +118,50 @@ def label_region(kind: str, box: Box, width: int, height: int) -> Box:
     else:
         x0, y0, x1, y1 = max(0, x), max(0, y), min(width, x + w), min(height, y + h)
     return (x0, y0, max(0, x1 - x0), max(0, y1 - y0))
+
+
+def _repeat_of(ln, words: str, lines, padded) -> bool:
+    for big, text in zip(lines, padded):
+        if big is not ln and big.box[2] * big.box[3] > ln.box[2] * ln.box[3] \
+                and inside(center(ln.box), big.box) and words in text:
+            return True
+    return False
+
+
+def repeats(lines) -> set[Box]:
+    """The boxes of lines (:class:`~picoagent.vision.ocr.TextLine`) that repeat part
+    of a longer line around them: centred inside its box and read as words of its
+    text (the fast path can leave a word's own box inside a line's).  A
+    whole-screen listing shows the longer line alone; naming controls still uses
+    every line."""
+    padded = [f" {normalise(ln.text, whole=False)} " for ln in lines]   # once a line
+    return {ln.box for ln, words in zip(lines, padded)
+            if words.strip() and _repeat_of(ln, words, lines, padded)}
+
+
+def _with_neighbours(box: Box, big) -> bool:
+    """Whether line ``big`` has a word beside ``box`` (a character of a word with
+    no character inside ``box``, within a line height of its left or right edge):
+    ``box`` holds words of a running line, not a label standing apart (a
+    calculator's key in a row that OCR read as one line)."""
+    if len(big.char_x) != len(big.text):
+        return False
+    x0, x1, h = box[0], box[0] + box[2], box[3]
+    for m in re.finditer(r"\S+", big.text):
+        xs = big.char_x[m.start():m.end()]
+        if not any(x0 <= cx <= x1 for cx in xs) and \
+                any(x0 - h <= cx < x0 or x1 < cx <= x1 + h for cx in xs):
+            return True
+    return False
+
+
+def repeated_in(ln, lines) -> bool:
+    """Whether ``ln`` repeats part of a longer line of ``lines`` (:func:`repeats`,
+    for one line) with more words right beside it: a word of a running line, not
+    text of its own."""
+    c, area = center(ln.box), ln.box[2] * ln.box[3]
+    around = [b for b in lines if b is not ln and b.box[2] * b.box[3] > area
+              and inside(c, b.box) and _with_neighbours(ln.box, b)]
+    words = f" {normalise(ln.text, whole=False)} " if around else ""
+    return bool(words.strip()) and \
+        _repeat_of(ln, words, around, [f" {normalise(b.text, whole=False)} " for b in around])

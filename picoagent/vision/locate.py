@@ -1,7 +1,6 @@
 """Target resolution: a Locator plus perceived elements -> a Match (or TargetNotFound)."""
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -11,7 +10,9 @@ from ..errors import Candidate, TargetNotFound
 from ..task.model import Locator
 from .frame import Box, Element, Frame, Match, clip_box, screen_region_to_frame, \
     screen_to_frame
-from .fuse import INNER_TEXT, side_label
+from .acting import (ACT_TIE, ACT_TIERS, LABEL_RESCORE, LABELLED_BESIDE, _Owners,  # noqa: F401
+                     _owners, _prefer_actionable)
+from .fuse import repeated_in
 from .geometry import center, inside, overlaps, reading_order, relation_distance
 from .glyphs import is_symbol_target, symbol_equivalent
 from .textmatch import score_text
@@ -51,23 +52,6 @@ NEAR_MISS = 0.5
 SHORT_TEXT = 2
 #: element kinds whose face can show one symbol (read by the glyph classifier)
 SYMBOL_KINDS = ("button", "icon", "tab", "menu_item")
-
-#: Acting steps prefer what can be acted on (docs/task-format.md, "Acting steps"): among
-#: candidates whose text scores within ACT_TIE of the best, an element of a higher tier
-#: wins.  "press" (click, double_click, right_click, drag's source): controls, then text
-#: fields (a calculator's display is often seen as one), then static text; "type" (type
-#: ... into): fields first, then the other controls, then static text.
-ACT_TIERS = {
-    "press": {"button": 2, "menu_item": 2, "link": 2, "tab": 2, "checkbox": 2, "radio": 2,
-              "toggle": 2, "dropdown": 2, "text_field": 1},
-    "type": {"text_field": 2, "dropdown": 2, "button": 1, "menu_item": 1, "link": 1,
-             "tab": 1, "checkbox": 1, "radio": 1, "toggle": 1},
-}
-#: near tie: within this of the best text score (a whole match ties with one that has
-#: punctuation at an end, 0.98, but beats a match inside a longer line, <= 0.97)
-ACT_TIE = 0.02
-#: kinds that own the text beside them (their label), not only the text inside them
-LABELLED_BESIDE = ("checkbox", "radio", "toggle")
 
 
 def related_order(dists, scores, pos, tie: float) -> list[int]:
@@ -156,7 +140,7 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
         ranked = [cands[i] for i in keyed]
     note = None
     if owners is not None:
-        ranked, note = _prefer_actionable(ranked, owners)
+        ranked, note = _prefer_actionable(ranked, owners, loc.text)
     best = ranked[0]
     cx, cy = best.element.center
     point = (cx + loc.offset[0] / frame.scale, cy + loc.offset[1] / frame.scale)
@@ -164,81 +148,6 @@ def resolve(vision, frame: Frame, loc: Locator, region: Box, th: Thresholds,
                  runners_up=tuple(c.element for c in ranked[1:4]),
                  runner_scores=tuple(c.score for c in ranked[1:4]), timings=search.timings,
                  note=note)
-
-
-class _Owners:
-    """Which element, if any, a text candidate belongs to, as an acting step sees it:
-    the text inside a control (button, tab, menu item, link, field, dropdown) or the
-    label beside a checkbox, radio or toggle.  ``tiers``: :data:`ACT_TIERS`.  The
-    elements are asked for on first use (the model runs once per screen, and not at
-    all while a step waits for text that is not there yet)."""
-
-    def __init__(self, elements, tiers: dict[str, int]):
-        self._elements = elements                   # a list, or a callable giving one
-        self.tiers = tiers
-        self.top = max(tiers.values())
-
-    @functools.cached_property
-    def elements(self) -> list[Element]:
-        els = self._elements() if callable(self._elements) else self._elements
-        return [e for e in els if self.tiers.get(e.kind, 0) > 0]
-
-    def of(self, el: Element) -> tuple[int, str]:
-        """(tier, kind) of the candidate element ``el``; (0, "static text") for none."""
-        if el.kind in self.tiers:                   # a model element itself
-            return self.tiers[el.kind], el.kind
-        if el.kind != "text":
-            return 0, el.kind
-        return self.of_box(el.box)
-
-    def of_box(self, box: Box) -> tuple[int, str]:
-        best = (0, "static text")
-        c = center(box)
-        for e in self.elements:
-            t = self.tiers[e.kind]
-            if t <= best[0]:
-                continue
-            if (e.kind in INNER_TEXT and inside(c, e.box)) or \
-                    (e.kind in LABELLED_BESIDE and side_label(e.box, [box]) == 0):
-                best = (t, e.kind)
-        return best
-
-
-def _owners(vision, frame: Frame, loc: Locator, prefer: str | None) -> _Owners | None:
-    """The owners of text for an acting step whose locator names text and has no
-    ``offset`` (anchored on what the author saw, usually a label), no ``index``, no
-    ``kind`` and no anchor relation (their own rankings stand); else None."""
-    if prefer is None or loc.offset != (0, 0) or loc.index is not None \
-            or loc.kind is not None or (loc.text is None and loc.regex is None) \
-            or any(not isinstance(o, tuple) for _, o in loc.relations()) \
-            or not vision.has_element_model:
-        return None
-    return _Owners(lambda: vision.elements(frame), ACT_TIERS[prefer])
-
-
-def _prefer_actionable(ranked: list[_Scored], owners: _Owners
-                       ) -> tuple[list[_Scored], str | None]:
-    """``ranked`` with the near-tied best candidates reordered by their owners' tier
-    (stable: text score, then reading order, within a tier), and a note naming the
-    choice and the best candidate of a lower tier it was preferred to."""
-    top = ranked[0].score
-    n = next((i for i, c in enumerate(ranked) if c.score < top - ACT_TIE - 1e-9),
-             len(ranked))
-    if n < 2:
-        return ranked, None
-    tiers = [owners.of(c.element) for c in ranked[:n]]
-    if len({t for t, _ in tiers}) < 2:
-        return ranked, None
-    order = sorted(range(n), key=lambda i: -tiers[i][0])     # stable
-    chosen = order[0]
-    other = next(i for i in order if tiers[i][0] < tiers[chosen][0])
-
-    def said(i: int) -> str:
-        c = ranked[i]
-        return f"{c.element.text!r} ({tiers[i][1]}) {list(c.element.box)}"
-
-    note = f"chose {said(chosen)} over {said(other)}"
-    return [ranked[i] for i in order] + ranked[n:], note
 
 
 def region_for_anchor(frame: Frame, region: Box) -> Box:
@@ -545,7 +454,8 @@ def _text_candidates(lines, loc: Locator, rx, min_score: float, frame: Frame,
         if ts.score < min_score:
             _note_best(search, line.text, ts.score, line.box,
                        f"below min_score {min_score:.2f}")
-        if ts.score >= min_score:
+        if ts.score >= min_score and not repeated_in(line, lines):
+            # (a word's own box inside a longer line is skipped: that line's match counts)
             box = line.span_box(ts.start, ts.end) if ts.partial else line.box
             text = line.text[ts.start:ts.end] if ts.partial else line.text
             out.append(_Scored(Element(kind="text", box=clip_box(box, frame.width,

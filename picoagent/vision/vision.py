@@ -15,13 +15,13 @@ from ..task.model import Locator
 from . import timing
 from .detector import ElementDetector
 from .frame import Box, Element, Frame, Match, as_rgb_array, clip_box
-from .fuse import INNER_TEXT, label_region, name_lines
+from .fuse import INNER_TEXT, label_region, name_lines, repeats, repeated_in
 from .geometry import center, inside, overlaps, reading_order, union
 from .locate import LABELLED_BESIDE, Thresholds, resolve
 from .ocr import OcrEngine, TextLine
 from .template import TemplateMatcher
 from .textcache import TextCache
-from .textmatch import normalise, plausible_order, score_text
+from .textmatch import plausible_order, score_text
 
 #: lazy recognition stops only at an exact whole-line match; any fuzzy match does
 #: not stop it, so a better one elsewhere still wins
@@ -115,8 +115,15 @@ class Vision:
 
             def whole_match(ln: TextLine) -> bool:
                 sc = score_text(target, ln.text)
-                return not sc.partial and sc.score >= stop_at and \
-                    (stop_where is None or stop_where(ln.box))
+                if sc.partial or sc.score < stop_at or \
+                        (stop_where is not None and not stop_where(ln.box)):
+                    return False
+                # a word's own box inside a longer line's (the fast path leaves some):
+                # the longer line is read too, and where the word is one of its words
+                # the match is part of that line, not whole: reading goes on
+                c, area = center(ln.box), ln.box[2] * ln.box[3]
+                around = [b for b in boxes if b[2] * b[3] > area and inside(c, b)]
+                return not (around and repeated_in(ln, [ln, *self.text.read(around)]))
 
             order = plausible_order(target, boxes)
             if self.text.recent:
@@ -450,24 +457,6 @@ def _joined(a: TextLine, b: TextLine) -> TextLine:
     return TextLine(text=f"{a.text} {b.text}", box=union(a.box, b.box),
                     conf=min(a.conf, b.conf),
                     char_x=a.char_x + gap + b.char_x if known else ())
-
-
-def repeats(lines: list[TextLine]) -> set[Box]:
-    """The boxes of lines that repeat part of a longer line around them: centred
-    inside its box and read as words of its text (the fast path can leave a word's
-    own box inside a line's).  A whole-screen listing shows the longer line alone;
-    naming controls still uses every line."""
-    padded = [f" {normalise(ln.text, whole=False)} " for ln in lines]   # once a line
-    out: set[Box] = set()
-    for ln, words in zip(lines, padded):
-        if not words.strip():
-            continue
-        for big, text in zip(lines, padded):
-            if big is not ln and big.box[2] * big.box[3] > ln.box[2] * ln.box[3] \
-                    and inside(center(ln.box), big.box) and words in text:
-                out.add(ln.box)
-                break
-    return out
 
 
 def is_mark(ln: TextLine) -> bool:

@@ -67,6 +67,28 @@ def test_xmessage_buttons_by_relation(tmp_path, xdisplay, vision, screen, pointe
     assert proc.returncode == code
 
 
+@pytest.mark.parametrize("wait_first", [False, True], ids=["cold", "after-wait"])
+def test_xmessage_click_takes_the_button_not_the_word_in_the_message(
+        tmp_path, xdisplay, vision, screen, pointer, wait_first):
+    """The message names the button's word ("Install now?"): a click on "Install"
+    presses the button.  The message's framed label is seen as a control too and the
+    fast path boxes its word "Install" on its own; the button's label is read as
+    "(Install)" in one OCR line with its neighbour's."""
+    proc = subprocess.Popen(["xmessage", "-buttons", "Install:11,Later:12",
+                             "Update ready. Install now?"])
+    try:
+        wait_window("xmessage")
+        wait = "  - wait_for: Install now\n" if wait_first else ""
+        res = run_text(tmp_path, "steps:\n" + wait + "  - click: Install\n",
+                       vision, screen, pointer)
+        proc.wait(timeout=10)
+    finally:
+        kill(proc)
+    assert res.ok, res.failure
+    assert proc.returncode == 11
+    assert "its whole label" in res.steps[-1].message
+
+
 def test_xcalc_example_adds(tmp_path, xdisplay, vision, screen, pointer):
     res = run_file(EXAMPLES / "xcalc.yaml", vision, screen, pointer)
     assert res.ok, res.failure

@@ -74,6 +74,25 @@ def test_same_tier_keeps_its_order():
     assert prefer([HEADING, other]) == ([HEADING, other], None)
 
 
+def test_the_whole_label_of_a_control_beats_a_word_of_a_longer_one():
+    """Both on controls (a framed message seen as a button): the button whose own
+    words are the target wins, also where its line ran on over its neighbour's
+    label and scored lower; the note says why."""
+    message, button = el("button", (537, 338, 206, 20)), el("button", (537, 363, 59, 19))
+    names = {message.box: ["Update ready. Install now?"], button.box: ["(Install)"]}
+    owners = _Owners([message, button], ACT_TIERS["press"], lambda e: names[e.box])
+    in_message = text("Install", (654, 336, 48, 25), 0.97)
+    on_button = text("(Install)", (538, 361, 63, 24), 0.95)     # in "(Install) (Later"
+    ranked, note = _prefer_actionable([in_message, on_button], owners, "Install")
+    assert ranked[0].element.box == on_button.element.box and ranked[0].score == 0.98
+    assert note == "chose '(Install)' (button, its whole label) [538, 361, 63, 24] over " \
+                   "'Install' (button, part of its label) [654, 336, 48, 25]"
+    # without the target (a regex) or names, the ranking stands as it was
+    assert _prefer_actionable([in_message, on_button], owners)[0][0] is in_message
+    plain = _Owners([message, button], ACT_TIERS["press"])
+    assert _prefer_actionable([in_message, on_button], plain, "Install")[0][0] is in_message
+
+
 class _Vision:
     has_element_model = True
 

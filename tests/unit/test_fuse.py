@@ -103,3 +103,28 @@ def test_a_word_box_inside_a_longer_line_that_reads_it_is_a_repeat():
     part = TextLine("stall", (660, 341, 30, 14), 1.0)            # a part of a word only
     assert repeats([line, word, other, below, part]) == {word.box}
     assert repeats([word]) == set()
+
+
+def _spread(text: str, x0: float, pitch: float) -> tuple[float, ...]:
+    return tuple(x0 + pitch * i for i in range(len(text)))
+
+
+def test_a_word_of_a_running_line_is_repeated_in_it_a_key_of_a_row_is_not():
+    from picoagent.vision.fuse import repeated_in
+    from picoagent.vision.ocr import TextLine
+
+    # the word box inside a message line, words a space away on both sides
+    msg = "Update ready. Install now?"
+    line = TextLine(msg, (535, 336, 211, 25), 0.95, _spread(msg, 541, 8.0))
+    word = TextLine("Install", (651, 341, 53, 14), 1.0)
+    assert repeated_in(word, [line, word])
+    # a calculator's row read as one line: the neighbour keys are two heights away,
+    # and the key's own last character, estimated past its box, is no neighbour
+    row = "CE/C AC"
+    xs = (271.0, 276.0, 287.0, 293.0, 307.0, 321.0, 333.0)
+    keys = TextLine(row, (123, 151, 223, 33), 0.9, xs)
+    key = TextLine("AC", (313, 160, 19, 14), 1.0)
+    assert not repeated_in(key, [keys, key])
+    # without character positions nothing can be told: the word stands
+    assert not repeated_in(word, [TextLine(msg, line.box, 0.95), word])
+    assert not repeated_in(word, [word])
