@@ -17,7 +17,7 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import CLASSES, MEAN, STATEFUL, STD, STRIDES, Detector  # noqa: E402
+from model import CLASSES, MEAN, STATEFUL, STD, STRIDES, Detector, arch_args  # noqa: E402
 
 VERSION = "1.7.0"
 
@@ -55,7 +55,8 @@ def set_metadata(model: onnx.ModelProto, meta: dict[str, str]) -> None:
 
 def export(ckpt: str, out: str, extra: dict | None = None) -> None:
     ck = torch.load(ckpt, map_location="cpu")
-    model = Detector()
+    arch = arch_args(ck.get("args", {}))
+    model = Detector(**arch)
     # final.pt holds the EMA weights as "model"; a running last.pt holds both
     model.load_state_dict(ck["ema"] if "ema" in ck else ck["model"])
     model.eval()
@@ -71,6 +72,9 @@ def export(ckpt: str, out: str, extra: dict | None = None) -> None:
     init = ck.get("args", {}).get("init_onnx")
     if init:        # a run started from an exported model's weights (train.py --init-onnx)
         run["trained_from"] = os.path.basename(init)
+    # the layer widths, for train.py --init-onnx (warmstart.architecture)
+    run["widths"] = json.dumps(list(model.widths))
+    run["neck"] = str(model.neck)
     set_metadata(m, metadata({**run, **(extra or {})}))
     onnx.save(m, out)
     print(f"exported {ckpt} -> {out} ({os.path.getsize(out) / 1e6:.2f} MB)")

@@ -58,6 +58,7 @@ class Detector(nn.Module):
     def __init__(self, widths=(16, 32, 64, 128), neck=48, num_classes=len(CLASSES)):
         super().__init__()
         w4, w8, w16, w32 = widths
+        self.widths, self.neck = tuple(widths), neck
         self.num_classes = num_classes
         # Full resolution in, but no convolution at full resolution: a 4x4
         # space-to-depth then a 1x1 conv.  The space-to-depth is done by the
@@ -118,6 +119,17 @@ class Detector(nn.Module):
         if self.export_mode:
             return torch.sigmoid(cls), torch.sigmoid(chk), box
         return cls, chk, box
+
+
+def arch_args(args: dict) -> dict:
+    """``Detector`` keyword arguments from a run's arguments (train.py's ``--widths``,
+    ``--neck``; a checkpoint's ``args``): those given, the defaults for the rest."""
+    arch = {}
+    if args.get("widths"):
+        arch["widths"] = tuple(args["widths"])
+    if args.get("neck"):
+        arch["neck"] = int(args["neck"])
+    return arch
 
 
 def grid_points(height: int, width: int, strides=STRIDES):

@@ -22,8 +22,9 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import CropDataset, assign, collate  # noqa: E402
-from model import CLASSES, Detector, count_params  # noqa: E402
-from warmstart import check, freeze_batch_norm, load_onnx_weights  # noqa: E402
+from model import CLASSES, Detector, arch_args, count_params  # noqa: E402
+from warmstart import (architecture, check, freeze_batch_norm, load_onnx_weights,  # noqa: E402
+                       load_onnx_weights_widened)
 
 STATEFUL_IDX = {CLASSES.index(c) for c in ("checkbox", "radio", "toggle")}
 
@@ -125,6 +126,10 @@ def main(argv=None):
     ap.add_argument("--init-onnx", default=None, metavar="MODEL",
                     help="a new run starts from this exported model's weights (fp32 or int8 "
                          "QDQ, batch norms folded); its batch norms are then kept frozen")
+    ap.add_argument("--widths", type=int, nargs=4, default=None, metavar=("S4", "S8", "S16", "S32"),
+                    help="channels of the stem and the three stages (default: model.py's); "
+                         "wider than --init-onnx's model: its weights are widened (Net2WiderNet)")
+    ap.add_argument("--neck", type=int, default=None, help="channels of the FPN and head")
     ap.add_argument("--restart", action="store_true",
                     help="when resuming after a finished cycle: start a new warm-up + cosine "
                          "cycle from the resume point to --iters (peak --lr) instead of "
@@ -136,10 +141,12 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    model = Detector()
+    model = Detector(**arch_args(vars(args)))
     frozen_bn = False
     if args.init_onnx and not (out / "last.pt").exists():
-        n = load_onnx_weights(model, args.init_onnx)
+        same = all(model.state_dict()[k].shape == v.shape
+                   for k, v in Detector(**architecture(args.init_onnx)).state_dict().items())
+        n = (load_onnx_weights if same else load_onnx_weights_widened)(model, args.init_onnx)
         print(f"initialised {n} convolutions from {args.init_onnx} "
               f"(largest score difference on a test screen: {check(model, args.init_onnx):.3f})",
               flush=True)

@@ -139,3 +139,91 @@ def check(det: Detector, path: str, height: int = 256, width: int = 320, seed: i
     feed = raw.numpy().astype(np.uint8) if inp.type == "tensor(uint8)" else x4.numpy()
     theirs = sess.run(["scores"], {inp.name: feed})[0]
     return float(np.abs(ours - theirs).max())
+
+
+def architecture(path: str) -> dict:
+    """The ``Detector`` keyword arguments an exported model was built with (its
+    ``widths`` and ``neck`` metadata; models before 1.8.0 carry none: the defaults)."""
+    import json
+    meta = {p.key: p.value for p in onnx.load(path).metadata_props}
+    arch = {}
+    if "widths" in meta:
+        arch["widths"] = tuple(json.loads(meta["widths"]))
+    if "neck" in meta:
+        arch["neck"] = int(meta["neck"])
+    return arch
+
+
+def widen(src: Detector, dst: Detector, seed: int = 0) -> None:
+    """Copy ``src`` into the wider ``dst`` so that ``dst`` computes the same function
+    (Net2WiderNet, Chen et al. 2016).
+
+    Every channel stream (the stem's, each stage's, the neck's: the residual sums
+    tie all tensors of a stream together) gets one map from new channels to old
+    ones: the first channels are the old ones, each further channel copies a random
+    old one.  A layer writing a stream takes its output rows by that map; a layer
+    reading one splits each old input column among its copies in random positive
+    proportions that add up to 1, so the sum is unchanged and the copies, which get
+    different gradients, drift apart in training.  Batch norms (folded and frozen
+    after ``load_onnx_weights``) are copied by the map."""
+    rng = np.random.default_rng(seed)
+    old = {"s4": src.stem[0].out_channels, "s8": src.s8[-1].pw[0].out_channels,
+           "s16": src.s16[-1].pw[0].out_channels, "s32": src.s32[-1].pw[0].out_channels,
+           "n": src.lat8[0].out_channels}
+    new = {"s4": dst.stem[0].out_channels, "s8": dst.s8[-1].pw[0].out_channels,
+           "s16": dst.s16[-1].pw[0].out_channels, "s32": dst.s32[-1].pw[0].out_channels,
+           "n": dst.lat8[0].out_channels}
+    maps = {"in": np.arange(48)}
+    for k in old:
+        if new[k] < old[k]:
+            raise ValueError(f"{k}: {new[k]} channels, fewer than the source's {old[k]}")
+        maps[k] = np.concatenate([np.arange(old[k]), rng.integers(0, old[k], new[k] - old[k])])
+
+    def split(m: np.ndarray) -> torch.Tensor:
+        """Per new input channel, its share of its old channel's column."""
+        share = rng.uniform(0.5, 1.5, len(m))
+        tot = np.zeros(m.max() + 1)
+        np.add.at(tot, m, share)
+        return torch.from_numpy(share / tot[m]).float()
+
+    def dense(s: ConvBN | nn.Conv2d, d: ConvBN | nn.Conv2d, cin: str, cout: str | None) -> None:
+        sc, dc = (s[0], d[0]) if isinstance(s, ConvBN) else (s, d)
+        mo = maps[cout] if cout else np.arange(sc.out_channels)
+        mi = maps[cin]
+        w = sc.weight[mo][:, mi] * split(mi)[None, :, None, None]
+        dc.weight.copy_(w)
+        if isinstance(s, ConvBN):
+            for name in ("weight", "bias", "running_mean", "running_var"):
+                getattr(d[1], name).copy_(getattr(s[1], name)[mo])
+        elif sc.bias is not None:
+            dc.bias.copy_(sc.bias[mo])
+
+    def depthwise(s: ConvBN, d: ConvBN, stream: str) -> None:
+        m = maps[stream]
+        d[0].weight.copy_(s[0].weight[m])
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            getattr(d[1], name).copy_(getattr(s[1], name)[m])
+
+    def block(s: nn.Module, d: nn.Module, cin: str, cout: str) -> None:
+        depthwise(s.dw, d.dw, cin)
+        dense(s.pw, d.pw, cin, cout)
+
+    with torch.no_grad():
+        dense(src.stem, dst.stem, "in", "s4")
+        for stage, cin, cout in (("s8", "s4", "s8"), ("s16", "s8", "s16"), ("s32", "s16", "s32")):
+            for i, (s, d) in enumerate(zip(getattr(src, stage), getattr(dst, stage))):
+                block(s, d, cin if i == 0 else cout, cout)
+        for lat, cin in (("lat8", "s8"), ("lat16", "s16"), ("lat32", "s32")):
+            dense(getattr(src, lat), getattr(dst, lat), cin, "n")
+        for s, d in zip(list(src.smooth) + list(src.head), list(dst.smooth) + list(dst.head)):
+            block(s, d, "n", "n")
+        for name in ("cls_out", "chk_out", "box_out"):
+            dense(getattr(src, name), getattr(dst, name), "n", None)
+
+
+def load_onnx_weights_widened(det: Detector, path: str, seed: int = 0) -> int:
+    """``load_onnx_weights`` into a model as wide as ``path``'s, then ``widen`` it into ``det``."""
+    src = Detector(**architecture(path))
+    n = load_onnx_weights(src, path)
+    widen(src, det, seed)
+    return n
