@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 
 import pytest
@@ -20,14 +21,33 @@ def _start_xvfb() -> tuple[subprocess.Popen, str]:
         pytest.fail(str(e))
 
 
+def _session_bus() -> tuple[str, int] | None:
+    """A private D-Bus session bus (address, pid), or None without dbus-daemon.  GTK
+    programs with no session bus start one each through X11 autolaunch, and those
+    outlive the tests."""
+    exe = shutil.which("dbus-daemon")
+    if not exe:
+        return None
+    got = subprocess.run([exe, "--session", "--fork", "--print-address=1", "--print-pid=1"],
+                         capture_output=True, text=True, timeout=10)
+    out = got.stdout.split()
+    if got.returncode or len(out) < 2 or not out[1].isdigit():
+        return None
+    return out[0], int(out[1])
+
+
 @pytest.fixture(scope="session")
 def xdisplay():
-    """A private Xvfb; DISPLAY is set for this process and its children."""
+    """A private Xvfb and D-Bus session bus; DISPLAY and DBUS_SESSION_BUS_ADDRESS are
+    set for this process and its children."""
     proc, display = _start_xvfb()
-    old = os.environ.get("DISPLAY")
+    saved = {k: os.environ.get(k) for k in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
     os.environ["DISPLAY"] = display
     # the X11 tests run on this Xvfb even from a Wayland desktop's terminal
     os.environ.pop("WAYLAND_DISPLAY", None)
+    bus = _session_bus()
+    if bus is not None:
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus[0]
     from picoagent.devices import check_display
     check_display()
     yield display
@@ -36,10 +56,16 @@ def xdisplay():
         proc.wait(5)
     except subprocess.TimeoutExpired:
         proc.kill()
-    if old is None:
-        os.environ.pop("DISPLAY", None)
-    else:
-        os.environ["DISPLAY"] = old
+    if bus is not None:
+        try:
+            os.kill(bus[1], signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
 
 
 @pytest.fixture(scope="session")
