@@ -75,7 +75,6 @@ class _Owners:
                 best = (t, e.kind)
         return best
 
-
     def label_score(self, el: Element, target: str) -> TextScore | None:
         """How ``target`` scores against the words of the control whose face shows the
         text candidate ``el`` (its name, words beyond its box left out): the best of
@@ -117,21 +116,17 @@ def _prefer_actionable(ranked: list, owners: _Owners, target: str | None = None
     scored against that control's own words where they match better than the line
     it was read in (one OCR line over a row of buttons: "Install" scores 0.95 in
     "(Install) (Later", 0.98 in its button's "(Install)")."""
-    if target is not None and len(ranked) > 1:
-        near = [i for i, c in enumerate(ranked) if c.score >= ranked[0].score - LABEL_RESCORE]
-        if len(near) > 1:
-            labels = {i: owners.label_score(ranked[i].element, target) for i in near}
-            rescored = [replace(c, score=labels[i].score)
-                        if labels.get(i) is not None and not labels[i].partial
-                        and labels[i].score > c.score else c
-                        for i, c in enumerate(ranked)]
-            order = sorted(range(len(ranked)), key=lambda i: -round(rescored[i].score, 4))
-            ranked = [rescored[i] for i in order]                # stable: reading order
-            labels = {order.index(i): ts for i, ts in labels.items()}
-        else:
-            labels = {}
-    else:
-        labels = {}
+    labels: dict[int, TextScore | None] = {}       # by position in ``ranked``
+    near = [i for i, c in enumerate(ranked) if c.score >= ranked[0].score - LABEL_RESCORE]
+    if target is not None and len(near) > 1:
+        labels = {i: owners.label_score(ranked[i].element, target) for i in near}
+        rescored = [replace(c, score=labels[i].score)
+                    if labels.get(i) is not None and not labels[i].partial
+                    and labels[i].score > c.score else c
+                    for i, c in enumerate(ranked)]
+        order = sorted(range(len(ranked)), key=lambda i: -round(rescored[i].score, 4))
+        ranked = [rescored[i] for i in order]                # stable: reading order
+        labels = {order.index(i): ts for i, ts in labels.items()}
     top = ranked[0].score
     n = next((i for i, c in enumerate(ranked) if c.score < top - ACT_TIE - 1e-9),
              len(ranked))
