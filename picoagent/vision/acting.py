@@ -126,7 +126,8 @@ def _prefer_actionable(ranked: list, owners: _Owners, target: str | None = None
                     for i, c in enumerate(ranked)]
         order = sorted(range(len(ranked)), key=lambda i: -round(rescored[i].score, 4))
         ranked = [rescored[i] for i in order]                # stable: reading order
-        labels = {order.index(i): ts for i, ts in labels.items()}
+        moved_to = {i: k for k, i in enumerate(order)}
+        labels = {moved_to[i]: ts for i, ts in labels.items()}
     top = ranked[0].score
     n = next((i for i, c in enumerate(ranked) if c.score < top - ACT_TIE - 1e-9),
              len(ranked))

@@ -519,12 +519,7 @@ class TextCache:
         out: list[TextLine] = []
         todo = [b for b in boxes if b not in self._lines]
         t = time.perf_counter()
-        done_early = False
-        if stop is not None:
-            for b in boxes:
-                if b in self._lines and stop(self._lines[b]):
-                    done_early = True
-                    break
+        done_early = stop is not None and self.known_match(boxes, stop)
         i = 0
         while todo and i < len(todo) and not done_early:
             batch = todo[i:i + BATCH]
