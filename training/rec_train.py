@@ -23,6 +23,7 @@ import time
 
 import cv2
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
@@ -119,12 +120,8 @@ def batch_of(imgs, texts, idx, rnd, aug=True):
 
 
 def cer(a: str, b: str) -> int:
-    d = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, d[0] = d[0], i
-        for j, cb in enumerate(b, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (ca != cb))
-    return d[len(b)]
+    """Edit distance (insertions, deletions, substitutions) between two readings."""
+    return Levenshtein.distance(a, b)
 
 
 def evaluate(model, imgs, texts, idx):
