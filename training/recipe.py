@@ -169,6 +169,14 @@ def commands(r: Recipe, stage: str = "all") -> list[list[str]]:
     """The commands of ``stage``, in order."""
     py = sys.executable
     out: list[list[str]] = []
+
+    def quantize(src: str, dst: str) -> list[str]:
+        """int8 quantisation as [quantize] calibrates it."""
+        q = r.quantize
+        return [py, "training/quantize.py", src, dst,
+                "--calib", *(r.folder(n) for n in q.get("calib", [])),
+                "--count", str(q.get("count", 48))]
+
     trained = {n for c in r.cycles for n in c.sets}
     if stage in ("data", "all"):
         # the sets no cycle trains on (validation screens) are made first
@@ -192,11 +200,8 @@ def commands(r: Recipe, stage: str = "all") -> list[list[str]]:
             if c.init_onnx:
                 cmd += ["--init-onnx", r.onnx(c.init_onnx)]
             if c.init_int8:
-                q = r.quantize
                 int8 = r.onnx(c.init_int8 + "-int8")
-                out.append([py, "training/quantize.py", r.onnx(c.init_int8), int8,
-                            "--calib", *(r.folder(n) for n in q.get("calib", [])),
-                            "--count", str(q.get("count", 48))])
+                out.append(quantize(r.onnx(c.init_int8), int8))
                 cmd += ["--init-onnx", int8]
             if c.restart:
                 cmd.append("--restart")
@@ -204,10 +209,7 @@ def commands(r: Recipe, stage: str = "all") -> list[list[str]]:
             if c.export:
                 out.append([py, "training/export.py", f"{c.out}/final.pt", r.onnx(c.export)])
     if stage in ("quantize", "all") and r.quantize:
-        q = r.quantize
-        out.append([py, "training/quantize.py", r.onnx(q["source"]), r.model,
-                    "--calib", *(r.folder(n) for n in q.get("calib", [])),
-                    "--count", str(q.get("count", 48))])
+        out.append(quantize(r.onnx(r.quantize["source"]), r.model))
     if stage in ("eval", "all") and r.eval:
         ev = r.eval
         cmd = [py, "training/eval.py", "--int8", r.model]
